@@ -1,0 +1,123 @@
+"""The glossary of names that matter: Chinese forms, the English name the press uses, and the
+wrong renderings machine translations produce. Data lives in ``data/glossary.v<N>.tsv``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import cast
+
+from summarizer.errors import InputError
+from summarizer.schemas import EntityType
+
+GLOSSARY_VERSION = "v1"
+_TYPES = {"person", "organisation", "product", "place", "other"}
+
+
+@dataclass(frozen=True)
+class Term:
+    chinese: tuple[str, ...]
+    english: str
+    type: EntityType = "other"
+    also_ok: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()
+
+    def english_forms(self) -> tuple[str, ...]:
+        return (self.english, *self.also_ok)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = field(default_factory=tuple)
+    version: str = GLOSSARY_VERSION
+
+    def extended(self, other: Glossary) -> Glossary:
+        """This glossary with ``other``'s terms added; on a shared Chinese form ``other`` wins."""
+        overridden = {zh for term in other.terms for zh in term.chinese}
+        kept = tuple(t for t in self.terms if not set(t.chinese) & overridden)
+        return Glossary(terms=other.terms + kept, version=f"{self.version}+{other.version}")
+
+    def terms_in(self, text: str) -> list[Term]:
+        """The terms whose Chinese form occurs in ``text``, longest form first.
+
+        A term that occurs only inside a longer matched term (海光 inside 海光信息) is left out.
+        """
+        found: list[Term] = []
+        remaining = text
+        by_length = sorted(
+            ((zh, term) for term in self.terms for zh in term.chinese if zh),
+            key=lambda pair: -len(pair[0]),
+        )
+        for zh, term in by_length:
+            if zh in remaining:
+                if term not in found:
+                    found.append(term)
+                remaining = remaining.replace(zh, "\0")
+        return found
+
+    def lookup_english(self, name: str) -> Term | None:
+        """The term whose English name, accepted form or known wrong form is ``name``."""
+        key = name.strip().casefold()
+        for term in self.terms:
+            forms = (term.english, *term.also_ok, *term.wrong)
+            if any(key == form.casefold() for form in forms):
+                return term
+        return None
+
+
+def _parse_line(line: str, origin: str, number: int) -> Term | None:
+    if not line.strip() or line.startswith("#"):
+        return None
+    cols = line.rstrip("\n").split("\t")
+    if len(cols) < 2:
+        raise InputError(f"{origin}:{number}: a glossary line needs at least 'chinese<TAB>english'")
+    if len(cols) == 2:  # the short user format: chinese, english
+        return Term(chinese=(cols[0].strip(),), english=cols[1].strip())
+    cols += [""] * (6 - len(cols))
+    simplified, traditional, english, kind, also_ok, wrong = (c.strip() for c in cols[:6])
+    if not english:
+        raise InputError(f"{origin}:{number}: glossary line has no English name")
+    entity_type = cast(EntityType, kind if kind in _TYPES else "other")
+    return Term(
+        chinese=tuple(dict.fromkeys(z for z in (simplified, traditional) if z)),
+        english=english,
+        type=entity_type,
+        also_ok=tuple(a for a in also_ok.split("|") if a),
+        wrong=tuple(w for w in wrong.split("|") if w),
+    )
+
+
+def parse_glossary(text: str, origin: str, version: str) -> Glossary:
+    terms = [
+        term
+        for number, line in enumerate(text.splitlines(), start=1)
+        if (term := _parse_line(line, origin, number)) is not None
+    ]
+    return Glossary(terms=tuple(terms), version=version)
+
+
+@lru_cache(maxsize=1)
+def builtin_glossary() -> Glossary:
+    """The glossary that ships with the package."""
+    source = resources.files("summarizer") / "data" / f"glossary.{GLOSSARY_VERSION}.tsv"
+    return parse_glossary(source.read_text(encoding="utf-8"), "builtin", GLOSSARY_VERSION)
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """The built-in glossary, extended by a user file (TSV) when one is given."""
+    base = builtin_glossary()
+    if path is None:
+        return base
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read glossary ({exc})") from exc
+    return base.extended(parse_glossary(text, str(path), f"user:{path.name}"))
+
+
+def english_pattern(form: str) -> re.Pattern[str]:
+    """A case-insensitive whole-word pattern for an English name."""
+    return re.compile(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", re.IGNORECASE)

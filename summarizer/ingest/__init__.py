@@ -1,0 +1,155 @@
+"""Ingest: turn real-world web text into a clean ``Article`` with numbered paragraphs.
+
+Pure functions only: no network and no model. ``load_article`` is the entry point.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from summarizer.config import DEFAULT_MAX_INPUT_BYTES
+from summarizer.errors import InputError
+from summarizer.ingest.chunk import Piece, chunk_paragraphs, estimate_tokens, split_sentences
+from summarizer.ingest.decode import decode_bytes
+from summarizer.ingest.html import extract_html, looks_like_html
+from summarizer.ingest.language import convert_script, detect_language, detect_script
+from summarizer.ingest.noise import strip_noise
+from summarizer.ingest.pinyin import repair_mojibake, strip_ruby
+from summarizer.schemas import Article, Paragraph, Removal, Script
+
+__all__ = [
+    "Piece",
+    "article_from_text",
+    "chunk_paragraphs",
+    "estimate_tokens",
+    "load_article",
+    "split_sentences",
+]
+
+_TITLE_MAX_CHARS = {"zh": 40, "en": 160}
+_SENTENCE_FINAL = tuple(".。？?")
+
+
+def load_article(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    to_script: Script | None = None,
+    html: bool | None = None,
+) -> Article:
+    """Read, decode and clean one article.
+
+    Args:
+        source: a path to a file, or the raw bytes of the article.
+        name: what to call the article in errors and output (defaults to the file name).
+        max_bytes: refuse input larger than this.
+        to_script: convert Chinese text to ``"simplified"`` or ``"traditional"``; the original
+            of each converted paragraph is kept for quoting.
+        html: force (or forbid) HTML extraction; by default it is detected.
+
+    Raises:
+        InputError: the input is missing, empty, binary, undecodable, too large, or has no text.
+    """
+    if isinstance(source, bytes):
+        data = source
+        label = name or "<bytes>"
+    else:
+        path = Path(source)
+        label = name or str(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+        if path.is_dir():
+            raise InputError(f"{label}: is a directory, not an article")
+        if size > max_bytes:
+            raise InputError(f"{label}: input is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+    text, encoding = decode_bytes(data, label, max_bytes)
+    return article_from_text(text, name=label, encoding=encoding, to_script=to_script, html=html)
+
+
+def article_from_text(
+    text: str,
+    *,
+    name: str = "<text>",
+    encoding: str = "utf-8",
+    to_script: Script | None = None,
+    html: bool | None = None,
+) -> Article:
+    """Clean already-decoded text (or HTML) into an ``Article``."""
+    if not text.strip():
+        raise InputError(f"{name}: input is empty")
+    metadata: dict[str, str] = {}
+    title: str | None = None
+    published: str | None = None
+    if html or (html is None and looks_like_html(text, name)):
+        page = extract_html(text, name)
+        text, title, published = page.text, page.title, page.date
+        if page.sitename:
+            metadata["site"] = page.sitename
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text, repairs, warnings = repair_mojibake(text)
+    text, ruby_count = strip_ruby(text)
+    if ruby_count:
+        metadata["pinyin_annotations_removed"] = str(ruby_count)
+    noise = strip_noise(text.split("\n"))
+    metadata.update(noise.metadata)
+    lines = noise.lines
+    language = detect_language("\n".join(lines))
+    if title is None and len(lines) > 1 and _looks_like_title(lines[0], lines[1], language):
+        title = lines[0].strip("“”\"")
+        lines = lines[1:]
+    elif title is not None and lines and lines[0].strip() == title.strip():
+        lines = lines[1:]
+    if not lines:
+        raise InputError(f"{name}: no article text left after cleaning")
+    script = detect_script("\n".join(lines))
+    paragraphs = [_paragraph(i, line, to_script) for i, line in enumerate(lines, start=1)]
+    if title and to_script:
+        title = convert_script(title, to_script)
+    return Article(
+        name=name,
+        title=title,
+        published=published or metadata.get("published"),
+        source=metadata.get("source") or metadata.get("outlet") or metadata.get("platform"),
+        language=language,
+        script=script,
+        encoding=encoding,
+        paragraphs=paragraphs,
+        removed=noise.removed,
+        repairs=repairs,
+        warnings=warnings,
+        metadata=metadata,
+    )
+
+
+def _paragraph(index: int, text: str, to_script: Script | None) -> Paragraph:
+    if to_script in ("simplified", "traditional"):
+        converted = convert_script(text, to_script)
+        if converted != text:
+            return Paragraph(id=f"p{index}", text=converted, original=text)
+    return Paragraph(id=f"p{index}", text=text)
+
+
+def _looks_like_title(first: str, second: str, language: str) -> bool:
+    """A short first line with no sentence-final full stop, followed by longer text."""
+    limit = _TITLE_MAX_CHARS["zh" if language in ("zh", "mixed") else "en"]
+    stripped = first.rstrip("”\"'…")
+    if len(first) > limit or stripped.endswith(_SENTENCE_FINAL):
+        return False
+    return len(second) >= len(first) * 0.8 or bool(re.search(r"[:：]", first))
+
+
+def removed_reasons(removed: list[Removal]) -> dict[str, int]:
+    """How many lines were removed for each reason."""
+    counts: dict[str, int] = {}
+    for item in removed:
+        counts[item.reason] = counts.get(item.reason, 0) + 1
+    return counts

@@ -1,0 +1,173 @@
+"""Numbers, percentages, amounts and dates in Chinese and English text, in one canonical form,
+so a translation or a summary can be checked against its source.
+
+``26.8万`` is 268,000, ``4600亿`` is 460 billion, ``25%`` is ``25 percent``, and
+``2026年1月13日`` is ``January 13, 2026``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CN_MULTIPLIERS = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(10**8), "億": Decimal(10**8)}
+_EN_MULTIPLIERS = {
+    "thousand": Decimal(1_000),
+    "million": Decimal(10**6),
+    "billion": Decimal(10**9),
+    "trillion": Decimal(10**12),
+    "k": Decimal(1_000),
+    "m": Decimal(10**6),
+    "bn": Decimal(10**9),
+}
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "fifty": 50, "hundred": 100, "half": Decimal("0.5"),
+}
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号號])?")
+_CN_YEAR = re.compile(r"(?P<y>\d{4})\s*年(?!\s*\d{1,2}\s*月)")
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_EN_DATE_MDY = re.compile(
+    rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b",
+    re.IGNORECASE,
+)
+_EN_DATE_DMY = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?(?:,?\s+(?P<y>\d{{4}}))?\b",
+    re.IGNORECASE,
+)
+_EN_MONTH_YEAR = re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b")
+# A number not glued to letters (H200, A100, 910B and Gen3 are names, not figures).
+_NUMBER = re.compile(
+    rf"(?<![A-Za-z\d.,])(?P<n>{_NUM})(?:\s*(?P<cn>[万萬亿億]))?"
+    rf"(?:\s*(?P<pct>%|％|percent\b|per cent\b|个百分点))?"
+    rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?![A-Za-z\d])",
+    re.IGNORECASE,
+)
+_WORD_NUMBER = re.compile(rf"\b(?P<w>{'|'.join(_WORDS)})\b(?:\s+(?P<pct>percent|per cent))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Quantity:
+    """A number in canonical form: a value and its kind (``number``, ``percent`` or ``date``)."""
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.value}%" if self.kind == "percent" else self.value
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _canonical(value: Decimal) -> str:
+    normalized = value.normalize()
+    text = format(normalized, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _date(year: str | None, month: int, day: str | None) -> Quantity | None:
+    if not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= int(day) <= 31:
+        return None
+    parts = [year or "????", f"{month:02d}", f"{int(day):02d}" if day else "??"]
+    return Quantity("date", "-".join(parts))
+
+
+def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
+    """Record the dates in ``text`` and blank them out so their digits are not counted twice."""
+    patterns: list[tuple[re.Pattern[str], bool]] = [
+        (_ISO_DATE, False), (_CN_DATE, False), (_EN_DATE_MDY, True),
+        (_EN_DATE_DMY, True), (_EN_MONTH_YEAR, True),
+    ]
+    for pattern, english in patterns:
+        def replace(match: re.Match[str], english: bool = english) -> str:
+            groups = match.groupdict()
+            month = _MONTHS[groups["mon"].lower()] if english else int(groups["m"])
+            quantity = _date(groups.get("y"), month, groups.get("d"))
+            if quantity is None:
+                return match.group(0)
+            found.add(quantity)
+            if years_as_numbers and groups.get("y"):
+                found.add(Quantity("number", groups["y"]))
+            return " " * len(match.group(0))
+
+        text = pattern.sub(replace, text)
+    for match in _CN_YEAR.finditer(text):
+        found.add(Quantity("number", match.group("y")))
+    return text
+
+
+def extract_quantities(text: str, *, words: bool = False) -> set[Quantity]:
+    """Every number, percentage, amount and date in ``text``.
+
+    Args:
+        text: Chinese or English text.
+        words: also read English number words ("three", "half"); used on the side that must
+            *contain* figures, never on the side whose figures are required.
+    """
+    found: set[Quantity] = set()
+    rest = _take_dates(text, found, years_as_numbers=words)
+    for match in _NUMBER.finditer(rest):
+        value = _decimal(match.group("n"))
+        if value is None:
+            continue
+        if match.group("cn"):
+            value *= _CN_MULTIPLIERS[match.group("cn")]
+        if match.group("en"):
+            value *= _EN_MULTIPLIERS[match.group("en").lower()]
+        kind = "percent" if match.group("pct") else "number"
+        found.add(Quantity(kind, _canonical(value)))
+    if words:
+        for match in _WORD_NUMBER.finditer(rest):
+            value = Decimal(_WORDS[match.group("w").lower()])
+            kind = "percent" if match.group("pct") else "number"
+            found.add(Quantity(kind, _canonical(value)))
+    return found
+
+
+def _date_matches(needed: Quantity, available: set[Quantity]) -> bool:
+    year, month, day = needed.value.split("-")
+    for have in available:
+        if have.kind != "date":
+            continue
+        h_year, h_month, h_day = have.value.split("-")
+        if h_month == month and h_day == day and (h_year == year or "????" in (h_year, year)):
+            return True
+    return False
+
+
+def missing_quantities(source: str, target: str) -> list[Quantity]:
+    """The quantities of ``source`` that ``target`` does not state (dates may omit a known year)."""
+    available = extract_quantities(target, words=True)
+    missing = []
+    for needed in sorted(extract_quantities(source)):
+        if needed in available:
+            continue
+        if needed.kind == "date" and _date_matches(needed, available):
+            continue
+        missing.append(needed)
+    return missing
