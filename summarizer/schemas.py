@@ -218,6 +218,7 @@ class TranslatedParagraph(StrictModel):
 class Translation(StrictModel):
     schema_version: str = SCHEMA_VERSION
     source_language: Language
+    title: str | None = None
     paragraphs: list[TranslatedParagraph]
     checks: list[Check] = []
     warnings: list[str] = []

@@ -1,0 +1,55 @@
+"""The one small protocol every model backend implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One model call: what to send and every parameter that affects the output."""
+
+    model: str
+    messages: tuple[Message, ...]
+    prompt: str = "adhoc@v0"
+    schema: dict[str, Any] | None = None
+    schema_name: str = "reply"
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    seed: int = 0
+    timeout_s: float = 600.0
+
+    def output_params(self) -> dict[str, Any]:
+        """The parameters that change the model's output (timeouts and retries do not)."""
+        return {
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "seed": self.seed,
+            "schema": self.schema,
+            "schema_name": self.schema_name,
+        }
+
+    def with_messages(self, messages: tuple[Message, ...]) -> Request:
+        return replace(self, messages=messages)
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    cached: bool = False
+    attempts: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    """``complete`` sends one request and returns the model's reply, or raises ``BackendError``."""
+
+    def complete(self, request: Request) -> Completion: ...

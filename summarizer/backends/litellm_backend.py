@@ -1,0 +1,135 @@
+"""litellm: the one path to real models, hosted or local. Imported lazily, configured offline."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from summarizer.backends.base import Completion, Request
+from summarizer.backends.local import local_spec
+from summarizer.errors import BackendError
+from summarizer.redact import redact
+
+_TRANSIENT = (
+    "RateLimitError",
+    "APIConnectionError",
+    "Timeout",
+    "ServiceUnavailableError",
+    "InternalServerError",
+    "BadGatewayError",
+)
+_PERMANENT_HINTS = {
+    "AuthenticationError": "authentication failed (check the provider's API key variable)",
+    "PermissionDeniedError": "permission denied by the provider",
+    "NotFoundError": "model not found at the provider",
+    "ContextWindowExceededError": "the prompt is longer than the model's context window",
+    "ContentPolicyViolationError": "the provider refused the content",
+    "BadRequestError": "the provider rejected the request",
+}
+
+_import_lock = threading.Lock()
+_registered_cache_dirs: set[Path] = set()
+
+
+def load_litellm(cache_dir: Path) -> ModuleType:
+    """Import litellm without network access or ``.env`` loading, and register ``local/``."""
+    with _import_lock:
+        # Before the import: no price-list or tokenizer downloads, no stray .env, quiet logs.
+        os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
+        os.environ.setdefault("LITELLM_LOG", "ERROR")
+        import litellm
+
+        litellm.suppress_debug_info = True
+        litellm.drop_params = True
+        if cache_dir not in _registered_cache_dirs:
+            from summarizer.backends.local import make_handler
+
+            litellm.custom_provider_map = [
+                {"provider": "local", "custom_handler": make_handler(litellm, cache_dir)}
+            ]
+            _registered_cache_dirs.clear()
+            _registered_cache_dirs.add(cache_dir)
+        return litellm
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    value = headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _as_backend_error(exc: BaseException, model: str) -> BackendError:
+    kinds = [cls.__name__ for cls in type(exc).__mro__]
+    detail = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]
+    for kind in kinds:
+        if kind in _PERMANENT_HINTS:
+            return BackendError(f"{model}: {_PERMANENT_HINTS[kind]}: {detail}")
+    if any(kind in _TRANSIENT for kind in kinds):
+        return BackendError(f"{model}: {detail}", transient=True, retry_after=_retry_after(exc))
+    return BackendError(f"{model}: {type(exc).__name__}: {detail}")
+
+
+class LiteLLMBackend:
+    """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``, ``local/qwen2.5-1.5b``."""
+
+    def __init__(self, cache_dir: Path):
+        self.cache_dir = cache_dir
+
+    def complete(self, request: Request) -> Completion:
+        if request.model.startswith("local/"):
+            from summarizer.backends.local import get_local_model
+
+            local_spec(request.model)
+            # Load (and verify) before litellm: its wrapper would turn our error into a transient one.
+            get_local_model(request.model, self.cache_dir)
+        litellm = load_litellm(self.cache_dir)
+        kwargs: dict[str, Any] = {
+            "model": request.model,
+            "messages": [dict(m) for m in request.messages],
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+            "seed": request.seed,
+            "timeout": request.timeout_s,
+        }
+        if request.schema is not None:
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": request.schema_name, "schema": request.schema},
+            }
+        started = time.perf_counter()
+        try:
+            response = litellm.completion(**kwargs)
+        except Exception as exc:
+            raise _as_backend_error(exc, request.model) from None
+        latency = time.perf_counter() - started
+        text = response.choices[0].message.content or ""
+        usage = getattr(response, "usage", None)
+        return Completion(
+            text=text,
+            model=request.model,
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            cost_usd=_cost(litellm, response, request.model),
+            latency_s=round(latency, 4),
+        )
+
+
+def _cost(litellm: ModuleType, response: Any, model: str) -> float | None:
+    if model.startswith("local/"):
+        return 0.0
+    try:
+        return float(litellm.completion_cost(completion_response=response))
+    except Exception:  # litellm raises many types for unpriced models; cost is then unknown
+        return None

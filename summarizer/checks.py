@@ -1,0 +1,77 @@
+"""Grounding checks done by code, never by the model: quotes, figures, names, leftover Chinese."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from summarizer.glossary import Glossary, Term, english_pattern
+from summarizer.numbers import Quantity, extract_quantities, missing_quantities
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def normalize_for_match(text: str) -> str:
+    """Fold width, case, whitespace and punctuation so a quote matches its source."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(
+        ch for ch in folded if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "S"))
+    )
+
+
+def find_quote(quote: str, paragraphs: dict[str, str], claimed: str) -> str | None:
+    """The id of the paragraph that contains ``quote`` (the claimed one first), or ``None``."""
+    needle = normalize_for_match(quote)
+    if len(needle) < 4:
+        return None
+    order = [claimed, *(pid for pid in paragraphs if pid != claimed)]
+    for pid in order:
+        text = paragraphs.get(pid)
+        if text is not None and needle in normalize_for_match(text):
+            return pid
+    return None
+
+
+def untranslated_chinese(english: str) -> list[str]:
+    return _HAN.findall(english)
+
+
+def glossary_problems(source: str, english: str, glossary: Glossary) -> list[str]:
+    """Names whose glossary English is missing from ``english``, or that appear in a wrong form."""
+    problems = []
+    for term in glossary.terms_in(source):
+        if not any(english_pattern(form).search(english) for form in term.english_forms()):
+            problems.append(f"{'/'.join(term.chinese)} should be rendered as {term.english!r}")
+    for term in glossary.terms:
+        for wrong in term.wrong:
+            if english_pattern(wrong).search(english) and not _inside_right_form(wrong, english, term):
+                problems.append(f"{wrong!r} should be {term.english!r}")
+    return problems
+
+
+def _inside_right_form(wrong: str, english: str, term: Term) -> bool:
+    """True when every occurrence of ``wrong`` is part of an accepted form (Hygon Information)."""
+    spans = [m.span() for m in english_pattern(wrong).finditer(english)]
+    right = [m.span() for form in term.english_forms() for m in english_pattern(form).finditer(english)]
+    return all(any(a <= s and e <= b for a, b in right) for s, e in spans)
+
+
+def number_problems(source: str, english: str) -> list[str]:
+    return [f"{q} from the source is missing" for q in missing_quantities(source, english)]
+
+
+def unsupported_figure(value: str, source_quantities: set[Quantity]) -> str | None:
+    """Why a summary figure is not backed by the source, or ``None`` when it is."""
+    quantities = extract_quantities(value)
+    if not quantities:
+        return f"figure {value!r} states no number that can be checked"
+    for quantity in quantities:
+        if quantity in source_quantities:
+            continue
+        if quantity.kind == "date" and any(
+            s.kind == "date" and s.value.split("-")[1:] == quantity.value.split("-")[1:]
+            for s in source_quantities
+        ):
+            continue
+        return f"figure {value!r}: {quantity} is not in the source"
+    return None

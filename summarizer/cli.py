@@ -1,0 +1,199 @@
+"""The ``summarizer`` command: thin wrappers that parse arguments, call the pipeline and print.
+
+Results go to stdout; progress, warnings and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from summarizer.config import Settings
+from summarizer.errors import InputError, SummarizerError
+from summarizer.redact import redact
+from summarizer.schemas import Article
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(exc: BaseException) -> None:
+    click.echo(f"error: {redact(str(exc))}", err=True)
+    sys.exit(2 if isinstance(exc, InputError) else 1)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def model_option(func: F) -> F:
+    return click.option(
+        "-m", "--model", default=None, help="litellm model string, local/qwen2.5-1.5b or fake (env SUMMARIZER_MODEL)."
+    )(func)
+
+
+def _read_article(source: str, settings: Settings, to_script: str | None = None) -> Article:
+    from summarizer.ingest import load_article
+
+    if source == "-":
+        data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
+        return load_article(data, name="<stdin>", max_bytes=settings.max_input_bytes, to_script=to_script)  # type: ignore[arg-type]
+    return load_article(Path(source), max_bytes=settings.max_input_bytes, to_script=to_script)  # type: ignore[arg-type]
+
+
+class _StderrProgress:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        line = f"[{elapsed:6.1f}s] {step}: {done}/{total}" if step == "translate" else f"[{elapsed:6.1f}s] {step}"
+        if line != self.last:
+            click.echo(line, err=True)
+            self.last = line
+
+
+@click.group()
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Response cache directory (env SUMMARIZER_CACHE_DIR).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.version_option(package_name="summarizer")
+@click.pass_context
+def main(ctx: click.Context, cache_dir: Path | None, no_cache: bool) -> None:
+    """Trustworthy English briefs of Chinese news."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        settings = Settings.from_env()
+    except SummarizerError as exc:
+        _fail(exc)
+    ctx.obj = settings.with_overrides(cache_dir=cache_dir, use_cache=False if no_cache else None)
+
+
+@main.command()
+@click.argument("source")
+@model_option
+@click.option("--target", default=None, help="What the stance is toward (inferred when not given).")
+@click.option("--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
+@click.pass_context
+def brief(ctx: click.Context, source: str, model: str | None, target: str | None, glossary: Path | None, as_json: bool) -> None:
+    """Clean, translate, summarise and label the stance of SOURCE (a file, or - for stdin)."""
+    from summarizer.models import make_backend
+    from summarizer.render import brief_markdown
+    from summarizer.tasks.brief import make_brief
+
+    settings = _settings(ctx).with_overrides(model=model, glossary_path=glossary)
+    try:
+        article = _read_article(source, settings)
+        click.echo(f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}", err=True)
+        result = make_brief(
+            article, make_backend(settings), model=settings.model, settings=settings,
+            target=target, on_progress=_StderrProgress(),
+        )
+    except SummarizerError as exc:
+        _fail(exc)
+    click.echo(result.model_dump_json(indent=2) if as_json else brief_markdown(result))
+
+
+@main.command()
+@click.argument("source")
+@click.option("--to-script", type=click.Choice(["simplified", "traditional"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the Article as JSON.")
+@click.pass_context
+def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool) -> None:
+    """Print the cleaned, numbered paragraphs of SOURCE and what was repaired or removed."""
+    from summarizer.render import article_text
+
+    try:
+        article = _read_article(source, _settings(ctx), to_script)
+    except SummarizerError as exc:
+        _fail(exc)
+    click.echo(article.model_dump_json(indent=2) if as_json else article_text(article), nl=False)
+
+
+@main.command()
+@click.argument("source")
+@model_option
+@click.option("--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--bilingual", is_flag=True, help="Print each source paragraph followed by its English.")
+@click.option("--json", "as_json", is_flag=True, help="Print the Translation as JSON.")
+@click.pass_context
+def translate(ctx: click.Context, source: str, model: str | None, glossary: Path | None, bilingual: bool, as_json: bool) -> None:
+    """Translate SOURCE into English, paragraph by paragraph."""
+    from summarizer.glossary import load_glossary
+    from summarizer.models import make_backend
+    from summarizer.tasks.translate import translate as run_translate
+
+    settings = _settings(ctx).with_overrides(model=model, glossary_path=glossary)
+    try:
+        article = _read_article(source, settings)
+        result = run_translate(
+            article, make_backend(settings), model=settings.model,
+            glossary=load_glossary(settings.glossary_path),
+            chunk_tokens=settings.translate_chunk_tokens, max_reasks=settings.max_reasks,
+            on_progress=_StderrProgress(),
+        )
+    except SummarizerError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+        return
+    if result.title:
+        click.echo(f"# {result.title}\n")
+    for paragraph in result.paragraphs:
+        if bilingual:
+            click.echo(f"{paragraph.id}\t{paragraph.source}\n{'':<{len(paragraph.id)}}\t{paragraph.text}\n")
+        else:
+            click.echo(f"{paragraph.text}\n")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.pass_context
+def models(ctx: click.Context) -> None:
+    """List the configured models and whether each can run now."""
+    from summarizer.models import PROVIDER_KEYS, model_status
+
+    settings = _settings(ctx)
+    candidates = [settings.model, "local/qwen2.5-1.5b", "fake", "openai/gpt-4o-mini",
+                  "anthropic/claude-3-5-haiku-latest", "openrouter/qwen/qwen-2.5-72b-instruct"]
+    seen = list(dict.fromkeys(candidates))
+    for model in seen:
+        status = model_status(model, settings)
+        mark = "yes" if status.usable else "no "
+        default = " (default)" if model == settings.model else ""
+        click.echo(f"{mark}  {model}{default}: {status.reason}")
+    click.echo(f"\nAny litellm model string works; keys come from {', '.join(sorted(set(PROVIDER_KEYS.values())))}.", err=True)
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or clear the response cache."""
+
+
+@cache.command("stats")
+@click.pass_context
+def cache_stats(ctx: click.Context) -> None:
+    """Entries, size, hits and misses of the response cache."""
+    from summarizer.cache import ResponseCache
+
+    store = ResponseCache(_settings(ctx.find_root()).resolved_cache_dir() / "responses")
+    click.echo(json.dumps(store.stats(), indent=2))
+
+
+@cache.command("clear")
+@click.pass_context
+def cache_clear(ctx: click.Context) -> None:
+    """Delete every cached response."""
+    from summarizer.cache import ResponseCache
+
+    store = ResponseCache(_settings(ctx.find_root()).resolved_cache_dir() / "responses")
+    click.echo(f"removed {store.clear()} cached responses")

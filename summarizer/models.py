@@ -1,0 +1,83 @@
+"""Turn a model string into a ready backend (fake or litellm, with retries and cache), and say
+which configured models can run now."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from summarizer.backends.base import Backend
+from summarizer.backends.fake import fake_from_model_string
+from summarizer.cache import CachedBackend, ResponseCache
+from summarizer.config import Settings
+from summarizer.errors import ConfigError
+from summarizer.retry import RetryingBackend
+
+# Provider prefixes and the environment variable that holds their key.
+PROVIDER_KEYS = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+}
+
+
+def is_fake(model: str) -> bool:
+    return model == "fake" or model.startswith("fake?")
+
+
+def make_backend(settings: Settings, model: str | None = None, *, raw: Backend | None = None) -> Backend:
+    """The backend for ``model`` (default: the settings' model) with retries and cache.
+
+    Args:
+        settings: cache, retry and model settings.
+        model: a litellm model string, ``local/<name>`` or ``fake[?knobs]``.
+        raw: use this backend instead of building one (tests pass a scripted fake here).
+    """
+    model = model or settings.model
+    if not model:
+        raise ConfigError("no model given")
+    inner: Backend
+    if raw is not None:
+        inner = raw
+    elif is_fake(model):
+        inner = fake_from_model_string(model)
+    else:
+        from summarizer.backends.litellm_backend import LiteLLMBackend
+
+        inner = LiteLLMBackend(settings.resolved_cache_dir())
+    backend: Backend = RetryingBackend(inner, max_attempts=settings.max_attempts)
+    if settings.use_cache:
+        backend = CachedBackend(backend, ResponseCache(settings.resolved_cache_dir() / "responses"))
+    return backend
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    model: str
+    usable: bool
+    reason: str
+
+
+def model_status(model: str, settings: Settings) -> ModelStatus:
+    """Whether ``model`` can run now: a key is set, or local weights are installed."""
+    if is_fake(model):
+        return ModelStatus(model, True, "built-in fake backend (demo output, marked [FAKE])")
+    if model.startswith("local/"):
+        from summarizer.backends.local import local_status
+
+        usable, reason = local_status(model, settings.resolved_cache_dir())
+        return ModelStatus(model, usable, reason)
+    provider = model.split("/", 1)[0]
+    if provider == "ollama" or provider == "ollama_chat":
+        return ModelStatus(model, True, "local Ollama server (not checked)")
+    variable = PROVIDER_KEYS.get(provider)
+    if variable is None:
+        return ModelStatus(model, True, "provider key not checked (unknown provider prefix)")
+    if os.environ.get(variable):
+        return ModelStatus(model, True, f"{variable} is set")
+    return ModelStatus(model, False, f"{variable} is not set")

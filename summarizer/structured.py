@@ -1,0 +1,93 @@
+"""Ask a backend for a structured object: constrained JSON where the backend supports it, then
+validation, then re-asks that show the model its validation error, then a clear ``ParseError``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from summarizer.backends.base import Backend, Completion, Request
+from summarizer.errors import ParseError
+from summarizer.parse import parse_reply
+from summarizer.prompts import RenderedPrompt, render
+from summarizer.schemas import CallRecord
+
+T = TypeVar("T", bound=BaseModel)
+Validator = Callable[[T], None]
+
+
+@dataclass
+class Structured(Generic[T]):
+    value: T
+    calls: list[CallRecord] = field(default_factory=list)
+    reasks: int = 0
+
+
+def call_record(prompt: str, completion: Completion) -> CallRecord:
+    return CallRecord(
+        prompt=prompt,
+        model=completion.model,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        cost_usd=completion.cost_usd,
+        latency_s=completion.latency_s,
+        cached=completion.cached,
+        attempts=completion.attempts,
+    )
+
+
+def complete_structured(
+    backend: Backend,
+    prompt: RenderedPrompt,
+    output: type[T],
+    *,
+    model: str,
+    max_reasks: int = 2,
+    max_tokens: int = 1024,
+    validate: Validator[T] | None = None,
+) -> Structured[T]:
+    """Get a valid ``output`` object for ``prompt``.
+
+    Args:
+        validate: extra checks on the parsed object; a ``ValueError`` it raises is shown to the
+            model in a re-ask like a schema error.
+
+    Raises:
+        ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
+    """
+    schema = output.model_json_schema()
+    messages = prompt.messages
+    calls: list[CallRecord] = []
+    last_error: ParseError | None = None
+    for reask in range(max_reasks + 1):
+        request = Request(
+            model=model,
+            messages=messages,
+            prompt=prompt.ref,
+            schema=schema,
+            schema_name=output.__name__,
+            max_tokens=max_tokens,
+        )
+        completion = backend.complete(request)
+        calls.append(call_record(prompt.ref, completion))
+        try:
+            value = parse_reply(completion.text, output)
+            if validate is not None:
+                validate(value)
+            return Structured(value=value, calls=calls, reasks=reask)
+        except ParseError as exc:
+            last_error = exc
+        except ValueError as exc:
+            last_error = ParseError(str(exc), last_reply=completion.text, reason=str(exc))
+        followup = render("reask", error=last_error.reason or str(last_error))
+        messages = (*messages, {"role": "assistant", "content": completion.text}, *followup.messages)
+    assert last_error is not None
+    raise ParseError(
+        f"{prompt.ref} on {model}: no valid {output.__name__} after {max_reasks} re-ask(s): "
+        f"{last_error.reason or last_error}",
+        last_reply=last_error.last_reply,
+        reason=last_error.reason,
+    )

@@ -1,0 +1,75 @@
+"""The brief: ingest → translate (when Chinese) → summary → stance, on one backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from summarizer import __version__
+from summarizer.backends.base import Backend
+from summarizer.config import Settings
+from summarizer.glossary import Glossary, load_glossary
+from summarizer.schemas import Article, Brief, Paragraph, RunMeta, Translation
+from summarizer.tasks.common import Progress, no_progress
+from summarizer.tasks.stance import label_stance
+from summarizer.tasks.summarize import summarize
+from summarizer.tasks.translate import translate
+
+
+def english_paragraphs(article: Article, translation: Translation | None) -> list[Paragraph]:
+    if translation is None:
+        return list(article.paragraphs)
+    return [Paragraph(id=p.id, text=p.text) for p in translation.paragraphs]
+
+
+def make_brief(
+    article: Article,
+    backend: Backend,
+    *,
+    model: str,
+    settings: Settings | None = None,
+    target: str | None = None,
+    glossary: Glossary | None = None,
+    on_progress: Progress = no_progress,
+) -> Brief:
+    """Run the whole pipeline on a cleaned article.
+
+    Raises:
+        ParseError, BackendError: a step failed after its retries and re-asks.
+    """
+    settings = settings or Settings()
+    glossary = glossary or load_glossary(settings.glossary_path)
+    translation = None
+    if article.language in ("zh", "mixed"):
+        translation = translate(
+            article,
+            backend,
+            model=model,
+            glossary=glossary,
+            chunk_tokens=settings.translate_chunk_tokens,
+            max_reasks=settings.max_reasks,
+            on_progress=on_progress,
+        )
+    english = english_paragraphs(article, translation)
+    title = translation.title if translation else article.title
+    on_progress("summary", 0, 1)
+    summary = summarize(
+        article, english, backend, model=model, glossary=glossary, title=title,
+        max_reasks=settings.max_reasks,
+    )
+    on_progress("stance", 0, 1)
+    stance = label_stance(
+        article, english, backend, model=model, target=target, max_reasks=settings.max_reasks
+    )
+    on_progress("done", 1, 1)
+    metas = [m for m in (translation.meta if translation else None, summary.meta, stance.meta) if m]
+    warnings = article.warnings + (translation.warnings if translation else []) + summary.warnings + stance.warnings
+    return Brief(
+        package_version=__version__,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        article=article,
+        translation=translation,
+        summary=summary,
+        stance=stance,
+        meta=RunMeta.merge(model, metas),
+        warnings=warnings,
+    )

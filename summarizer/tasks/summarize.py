@@ -1,0 +1,104 @@
+"""The structured summary: a small draft from the model, then checks by code."""
+
+from __future__ import annotations
+
+from summarizer.backends.base import Backend
+from summarizer.checks import unsupported_figure
+from summarizer.glossary import Glossary
+from summarizer.ingest import estimate_tokens
+from summarizer.numbers import extract_quantities
+from summarizer.prompts import render
+from summarizer.schemas import Article, Check, Entity, Figure, KeyPoint, Paragraph, RunMeta, Summary, SummaryDraft
+from summarizer.structured import complete_structured
+from summarizer.tasks.common import safe_paragraphs
+
+MAX_ARTICLE_TOKENS = 5000
+
+
+def fit_paragraphs(paragraphs: list[Paragraph], budget: int = MAX_ARTICLE_TOKENS) -> tuple[list[Paragraph], list[str]]:
+    """The leading paragraphs that fit the budget, and a warning when some were left out."""
+    kept: list[Paragraph] = []
+    used = 0
+    for paragraph in paragraphs:
+        used += estimate_tokens(paragraph.text)
+        if kept and used > budget:
+            left = len(paragraphs) - len(kept)
+            return kept, [f"article too long for one call: the last {left} paragraph(s) were not read"]
+        kept.append(paragraph)
+    return kept, []
+
+
+def _entities(draft: SummaryDraft, article: Article, glossary: Glossary) -> list[Entity]:
+    """Glossary names win over the model's; Chinese forms come from the source when present."""
+    source = "\n".join(p.original or p.text for p in article.paragraphs)
+    entities: dict[str, Entity] = {}
+    for item in draft.entities:
+        term = glossary.lookup_english(item.name)
+        if term is not None:
+            chinese = next((zh for zh in term.chinese if zh in source), None)
+            entity = Entity(name=term.english, chinese=chinese, type=term.type, from_glossary=True)
+        else:
+            entity = Entity(name=item.name.strip(), type=item.type)
+        entities.setdefault(entity.name.casefold(), entity)
+    return list(entities.values())
+
+
+def summarize(
+    article: Article,
+    english: list[Paragraph],
+    backend: Backend,
+    *,
+    model: str,
+    glossary: Glossary,
+    title: str | None = None,
+    max_reasks: int = 2,
+) -> Summary:
+    """Summarise the English paragraphs (the translation, or the source when it is English)."""
+    paragraphs, warnings = fit_paragraphs(english)
+    text = " ".join(p.text for p in paragraphs)
+    prompt = render(
+        "summarize",
+        glossary=[t for t in glossary.terms if t.english in text or any(zh in text for zh in t.chinese)][:20],
+        title=title,
+        paragraphs=safe_paragraphs(paragraphs),
+    )
+    result = complete_structured(
+        backend, prompt, SummaryDraft, model=model, max_reasks=max_reasks, max_tokens=900
+    )
+    draft = result.value
+    known = set(article.paragraph_ids())
+
+    bad_ids = sorted({pid for kp in draft.key_points for pid in kp.paragraphs if pid not in known})
+    key_points = [
+        KeyPoint(text=kp.text, paragraphs=[pid for pid in kp.paragraphs if pid in known])
+        for kp in draft.key_points
+    ]
+    source_quantities = extract_quantities(
+        "\n".join([p.text for p in english] + [p.original or p.text for p in article.paragraphs])
+    )
+    figures, figure_problems = [], []
+    for item in draft.figures:
+        problem = unsupported_figure(item.value, source_quantities)
+        if item.paragraph not in known:
+            problem = problem or f"figure {item.value!r} cites unknown paragraph {item.paragraph}"
+        if problem:
+            figure_problems.append(problem)
+        else:
+            figures.append(Figure(value=item.value, measures=item.measures, paragraph=item.paragraph))
+    checks = [
+        Check(name="paragraph_ids_exist", passed=not bad_ids, details=[f"unknown id {i} dropped" for i in bad_ids]),
+        Check(name="figures_in_source", passed=not figure_problems, details=figure_problems),
+    ]
+    warnings += [f"summary check: {d}" for c in checks for d in c.details]
+    return Summary(
+        headline=draft.headline.strip(),
+        tldr=draft.tldr.strip(),
+        key_points=key_points,
+        entities=_entities(draft, article, glossary),
+        figures=figures,
+        genre=draft.genre,
+        outlet=draft.outlet or article.source,
+        checks=checks,
+        warnings=warnings,
+        meta=RunMeta.from_calls(model, result.calls, result.reasks),
+    )

@@ -1,0 +1,184 @@
+"""Paragraph-aligned translation with a glossary, chunking with context, and checks that trigger
+one targeted re-ask per failing paragraph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from summarizer.backends.base import Backend
+from summarizer.checks import glossary_problems, number_problems, untranslated_chinese
+from summarizer.errors import ParseError
+from summarizer.glossary import Glossary, load_glossary
+from summarizer.ingest import Piece, chunk_paragraphs
+from summarizer.prompts import render
+from summarizer.schemas import (
+    Article,
+    CallRecord,
+    Check,
+    RunMeta,
+    TranslatedParagraph,
+    Translation,
+    TranslationDraft,
+)
+from summarizer.structured import Structured, complete_structured
+from summarizer.tasks.common import Progress, embed_safely, no_progress
+
+CONTEXT_CHARS = 300
+
+
+@dataclass
+class _Run:
+    backend: Backend
+    model: str
+    glossary: Glossary
+    max_reasks: int
+    calls: list[CallRecord] = field(default_factory=list)
+    reasks: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
+        self.calls.extend(result.calls)
+        self.reasks += result.reasks
+        return {item.id: item.english.strip() for item in result.value.paragraphs}
+
+
+def _piece_key(piece: Piece) -> str:
+    return piece.id if piece.part == 0 else f"{piece.id}.{piece.part}"
+
+
+def _expect_ids(expected: list[str]) -> Callable[[TranslationDraft], None]:
+    def validate(draft: TranslationDraft) -> None:
+        got = [item.id for item in draft.paragraphs]
+        if got != expected:
+            raise ValueError(
+                f"expected exactly one translation for each of the ids {', '.join(expected)} in "
+                f"that order, got {', '.join(got) or 'none'}; do not merge, split or skip paragraphs"
+            )
+        empty = [item.id for item in draft.paragraphs if not item.english.strip()]
+        if empty:
+            raise ValueError(f"empty translation for {', '.join(empty)}")
+
+    return validate
+
+
+def _translate_items(
+    run: _Run, items: list[tuple[str, str]], before: str, after: str, problems: list[str] | None = None
+) -> dict[str, str]:
+    expected = [key for key, _ in items]
+    prompt = render(
+        "translate",
+        glossary=run.glossary.terms_in("".join(text for _, text in items)),
+        context_before=embed_safely(before),
+        context_after=embed_safely(after),
+        items=[{"id": key, "text": embed_safely(text)} for key, text in items],
+    )
+    if problems:
+        fix = render("reask", error="; ".join(problems))
+        prompt = type(prompt)(prompt.id, prompt.version, prompt.messages + fix.messages)
+    max_tokens = max(256, sum(len(text) for _, text in items) * 3)
+    return run.record(
+        complete_structured(
+            run.backend,
+            prompt,
+            TranslationDraft,
+            model=run.model,
+            max_reasks=run.max_reasks,
+            max_tokens=max_tokens,
+            validate=_expect_ids(expected),
+        )
+    )
+
+
+def _translate_chunk(run: _Run, chunk: list[tuple[str, str]], before: str, after: str) -> dict[str, str]:
+    try:
+        return _translate_items(run, chunk, before, after)
+    except ParseError as exc:
+        if len(chunk) == 1:
+            raise
+        # The model merged or dropped paragraphs even after re-asks: go one paragraph at a time.
+        run.warnings.append(f"chunk {chunk[0][0]}..{chunk[-1][0]} re-translated paragraph by paragraph: {exc.reason}")
+        result: dict[str, str] = {}
+        for key, text in chunk:
+            result.update(_translate_items(run, [(key, text)], before, after))
+        return result
+
+
+def _problems(source: str, english: str, glossary: Glossary) -> list[str]:
+    problems = glossary_problems(source, english, glossary) + number_problems(source, english)
+    leftover = untranslated_chinese(english)
+    if leftover:
+        problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
+    return problems
+
+
+def translate(
+    article: Article,
+    backend: Backend,
+    *,
+    model: str,
+    glossary: Glossary | None = None,
+    chunk_tokens: int = 350,
+    max_reasks: int = 2,
+    on_progress: Progress = no_progress,
+) -> Translation:
+    """Translate every paragraph of ``article`` into English, keeping ids and order.
+
+    Raises:
+        ParseError: a paragraph could not be translated into valid output even alone.
+    """
+    run = _Run(backend, model, glossary or load_glossary(), max_reasks)
+    chunks = chunk_paragraphs(article.paragraphs, chunk_tokens)
+    texts = {p.id: p.text for p in article.paragraphs}
+    order = article.paragraph_ids()
+    english_parts: dict[str, list[str]] = {pid: [] for pid in order}
+    for index, chunk in enumerate(chunks):
+        on_progress("translate", index, len(chunks))
+        items = [(_piece_key(piece), piece.text) for piece in chunk]
+        if index == 0 and article.title:
+            items.insert(0, ("title", article.title))
+        first, last = order.index(chunk[0].id), order.index(chunk[-1].id)
+        before = " ".join(texts[pid] for pid in order[max(0, first - 2) : first])[-CONTEXT_CHARS:]
+        after = texts[order[last + 1]][:CONTEXT_CHARS] if last + 1 < len(order) else ""
+        translated = _translate_chunk(run, items, before, after)
+        for key, source in items:
+            english = translated[key]
+            problems = _problems(source, english, run.glossary)
+            if problems:
+                # One targeted re-ask of this paragraph alone, showing what the check found.
+                retry = _translate_items(run, [(key, source)], before, after, problems)[key]
+                if len(_problems(source, retry, run.glossary)) < len(problems):
+                    english = retry
+            if key == "title":
+                english_parts.setdefault("title", []).append(english)
+            else:
+                english_parts[key.split(".")[0]].append(english)
+    on_progress("translate", len(chunks), len(chunks))
+    return _assemble(article, english_parts, run)
+
+
+def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) -> Translation:
+    paragraphs = [
+        TranslatedParagraph(id=p.id, source=p.text, text=" ".join(english_parts[p.id]))
+        for p in article.paragraphs
+    ]
+    checks = []
+    for name, finder in (
+        ("glossary_names", lambda s, e: glossary_problems(s, e, run.glossary)),
+        ("numbers_preserved", number_problems),
+        ("no_chinese_left", lambda s, e: [f"untranslated: {x}" for x in untranslated_chinese(e)]),
+    ):
+        details = [f"{p.id}: {problem}" for p in paragraphs for problem in finder(p.source, p.text)]
+        checks.append(Check(name=name, passed=not details, details=details))
+    aligned = [p.id for p in paragraphs] == article.paragraph_ids() and all(p.text for p in paragraphs)
+    checks.append(Check(name="paragraphs_aligned", passed=aligned))
+    warnings = run.warnings + [f"translation check failed: {d}" for c in checks for d in c.details]
+    title = " ".join(english_parts.get("title", [])) or None
+    return Translation(
+        source_language=article.language,
+        title=title,
+        paragraphs=paragraphs,
+        checks=checks,
+        warnings=warnings,
+        meta=RunMeta.from_calls(run.model, run.calls, run.reasks),
+    )
