@@ -76,7 +76,11 @@ class ResponseCache:
 
     def stats(self) -> dict[str, Any]:
         if self._cache is None:
-            return {"directory": str(self.directory), "usable": False, "reason": self.disabled_reason}
+            return {
+                "directory": str(self.directory),
+                "usable": False,
+                "reason": self.disabled_reason,
+            }
         try:
             hits, misses = self._cache.stats()
             return {
@@ -89,7 +93,11 @@ class ResponseCache:
             }
         except _CACHE_ERRORS as exc:
             self._disable(exc)
-            return {"directory": str(self.directory), "usable": False, "reason": self.disabled_reason}
+            return {
+                "directory": str(self.directory),
+                "usable": False,
+                "reason": self.disabled_reason,
+            }
 
     def clear(self) -> int:
         if self._cache is None:

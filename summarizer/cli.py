@@ -18,7 +18,7 @@ import click
 from summarizer.config import Settings
 from summarizer.errors import InputError, SummarizerError
 from summarizer.redact import redact
-from summarizer.schemas import Article
+from summarizer.schemas import Article, Script
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,17 +35,25 @@ def _settings(ctx: click.Context) -> Settings:
 
 def model_option(func: F) -> F:
     return click.option(
-        "-m", "--model", default=None, help="litellm model string, local/qwen2.5-1.5b or fake (env SUMMARIZER_MODEL)."
+        "-m",
+        "--model",
+        default=None,
+        help="litellm model string, local/qwen2.5-1.5b or fake (env SUMMARIZER_MODEL).",
     )(func)
 
 
 def _read_article(source: str, settings: Settings, to_script: str | None = None) -> Article:
     from summarizer.ingest import load_article
 
+    script: Script | None = "simplified" if to_script == "simplified" else None
+    if to_script == "traditional":
+        script = "traditional"
     if source == "-":
         data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
-        return load_article(data, name="<stdin>", max_bytes=settings.max_input_bytes, to_script=to_script)  # type: ignore[arg-type]
-    return load_article(Path(source), max_bytes=settings.max_input_bytes, to_script=to_script)  # type: ignore[arg-type]
+        return load_article(
+            data, name="<stdin>", max_bytes=settings.max_input_bytes, to_script=script
+        )
+    return load_article(Path(source), max_bytes=settings.max_input_bytes, to_script=script)
 
 
 class _StderrProgress:
@@ -55,20 +63,31 @@ class _StderrProgress:
 
     def __call__(self, step: str, done: int, total: int) -> None:
         elapsed = time.perf_counter() - self.started
-        line = f"[{elapsed:6.1f}s] {step}: {done}/{total}" if step == "translate" else f"[{elapsed:6.1f}s] {step}"
+        line = (
+            f"[{elapsed:6.1f}s] {step}: {done}/{total}"
+            if step == "translate"
+            else f"[{elapsed:6.1f}s] {step}"
+        )
         if line != self.last:
             click.echo(line, err=True)
             self.last = line
 
 
 @click.group()
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Response cache directory (env SUMMARIZER_CACHE_DIR).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Response cache directory (env SUMMARIZER_CACHE_DIR).",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
 @click.version_option(package_name="summarizer")
 @click.pass_context
 def main(ctx: click.Context, cache_dir: Path | None, no_cache: bool) -> None:
     """Trustworthy English briefs of Chinese news."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     try:
         settings = Settings.from_env()
     except SummarizerError as exc:
@@ -80,10 +99,19 @@ def main(ctx: click.Context, cache_dir: Path | None, no_cache: bool) -> None:
 @click.argument("source")
 @model_option
 @click.option("--target", default=None, help="What the stance is toward (inferred when not given).")
-@click.option("--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
 @click.pass_context
-def brief(ctx: click.Context, source: str, model: str | None, target: str | None, glossary: Path | None, as_json: bool) -> None:
+def brief(
+    ctx: click.Context,
+    source: str,
+    model: str | None,
+    target: str | None,
+    glossary: Path | None,
+    as_json: bool,
+) -> None:
     """Clean, translate, summarise and label the stance of SOURCE (a file, or - for stdin)."""
     from summarizer.models import make_backend
     from summarizer.render import brief_markdown
@@ -92,10 +120,17 @@ def brief(ctx: click.Context, source: str, model: str | None, target: str | None
     settings = _settings(ctx).with_overrides(model=model, glossary_path=glossary)
     try:
         article = _read_article(source, settings)
-        click.echo(f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}", err=True)
+        click.echo(
+            f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}",
+            err=True,
+        )
         result = make_brief(
-            article, make_backend(settings), model=settings.model, settings=settings,
-            target=target, on_progress=_StderrProgress(),
+            article,
+            make_backend(settings),
+            model=settings.model,
+            settings=settings,
+            target=target,
+            on_progress=_StderrProgress(),
         )
     except SummarizerError as exc:
         _fail(exc)
@@ -121,11 +156,22 @@ def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool)
 @main.command()
 @click.argument("source")
 @model_option
-@click.option("--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-@click.option("--bilingual", is_flag=True, help="Print each source paragraph followed by its English.")
+@click.option(
+    "--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
+)
+@click.option(
+    "--bilingual", is_flag=True, help="Print each source paragraph followed by its English."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the Translation as JSON.")
 @click.pass_context
-def translate(ctx: click.Context, source: str, model: str | None, glossary: Path | None, bilingual: bool, as_json: bool) -> None:
+def translate(
+    ctx: click.Context,
+    source: str,
+    model: str | None,
+    glossary: Path | None,
+    bilingual: bool,
+    as_json: bool,
+) -> None:
     """Translate SOURCE into English, paragraph by paragraph."""
     from summarizer.glossary import load_glossary
     from summarizer.models import make_backend
@@ -135,9 +181,12 @@ def translate(ctx: click.Context, source: str, model: str | None, glossary: Path
     try:
         article = _read_article(source, settings)
         result = run_translate(
-            article, make_backend(settings), model=settings.model,
+            article,
+            make_backend(settings),
+            model=settings.model,
             glossary=load_glossary(settings.glossary_path),
-            chunk_tokens=settings.translate_chunk_tokens, max_reasks=settings.max_reasks,
+            chunk_tokens=settings.translate_chunk_tokens,
+            max_reasks=settings.max_reasks,
             on_progress=_StderrProgress(),
         )
     except SummarizerError as exc:
@@ -149,7 +198,9 @@ def translate(ctx: click.Context, source: str, model: str | None, glossary: Path
         click.echo(f"# {result.title}\n")
     for paragraph in result.paragraphs:
         if bilingual:
-            click.echo(f"{paragraph.id}\t{paragraph.source}\n{'':<{len(paragraph.id)}}\t{paragraph.text}\n")
+            click.echo(
+                f"{paragraph.id}\t{paragraph.source}\n{'':<{len(paragraph.id)}}\t{paragraph.text}\n"
+            )
         else:
             click.echo(f"{paragraph.text}\n")
     for warning in result.warnings:
@@ -163,15 +214,24 @@ def models(ctx: click.Context) -> None:
     from summarizer.models import PROVIDER_KEYS, model_status
 
     settings = _settings(ctx)
-    candidates = [settings.model, "local/qwen2.5-1.5b", "fake", "openai/gpt-4o-mini",
-                  "anthropic/claude-3-5-haiku-latest", "openrouter/qwen/qwen-2.5-72b-instruct"]
+    candidates = [
+        settings.model,
+        "local/qwen2.5-1.5b",
+        "fake",
+        "openai/gpt-4o-mini",
+        "anthropic/claude-3-5-haiku-latest",
+        "openrouter/qwen/qwen-2.5-72b-instruct",
+    ]
     seen = list(dict.fromkeys(candidates))
     for model in seen:
         status = model_status(model, settings)
         mark = "yes" if status.usable else "no "
         default = " (default)" if model == settings.model else ""
         click.echo(f"{mark}  {model}{default}: {status.reason}")
-    click.echo(f"\nAny litellm model string works; keys come from {', '.join(sorted(set(PROVIDER_KEYS.values())))}.", err=True)
+    click.echo(
+        f"\nAny litellm model string works; keys come from {', '.join(sorted(set(PROVIDER_KEYS.values())))}.",
+        err=True,
+    )
 
 
 @main.group()

@@ -30,7 +30,9 @@ def is_fake(model: str) -> bool:
     return model == "fake" or model.startswith("fake?")
 
 
-def make_backend(settings: Settings, model: str | None = None, *, raw: Backend | None = None) -> Backend:
+def make_backend(
+    settings: Settings, model: str | None = None, *, raw: Backend | None = None
+) -> Backend:
     """The backend for ``model`` (default: the settings' model) with retries and cache.
 
     Args:

@@ -11,7 +11,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_CN_MULTIPLIERS = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(10**8), "億": Decimal(10**8)}
+_CN_MULTIPLIERS = {
+    "万": Decimal(10_000),
+    "萬": Decimal(10_000),
+    "亿": Decimal(10**8),
+    "億": Decimal(10**8),
+}
 _EN_MULTIPLIERS = {
     "thousand": Decimal(1_000),
     "million": Decimal(10**6),
@@ -25,23 +30,51 @@ _MONTHS = {
     name: index
     for index, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
     )
     for name in names
 }
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "fifty": 50, "hundred": 100, "half": Decimal("0.5"),
+_WORDS: dict[str, Decimal] = {
+    k: Decimal(v)
+    for k, v in {
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "fifteen": 15,
+        "twenty": 20,
+        "thirty": 30,
+        "fifty": 50,
+        "hundred": 100,
+        "half": "0.5",
+    }.items()
 }
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号號])?")
+_CN_DATE = re.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号號])?"
+)
 _CN_YEAR = re.compile(r"(?P<y>\d{4})\s*年(?!\s*\d{1,2}\s*月)")
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _EN_DATE_MDY = re.compile(
@@ -61,7 +94,9 @@ _NUMBER = re.compile(
     rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?![A-Za-z\d])",
     re.IGNORECASE,
 )
-_WORD_NUMBER = re.compile(rf"\b(?P<w>{'|'.join(_WORDS)})\b(?:\s+(?P<pct>percent|per cent))?", re.IGNORECASE)
+_WORD_NUMBER = re.compile(
+    rf"\b(?P<w>{'|'.join(_WORDS)})\b(?:\s+(?P<pct>percent|per cent))?", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -100,10 +135,14 @@ def _date(year: str | None, month: int, day: str | None) -> Quantity | None:
 def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
     """Record the dates in ``text`` and blank them out so their digits are not counted twice."""
     patterns: list[tuple[re.Pattern[str], bool]] = [
-        (_ISO_DATE, False), (_CN_DATE, False), (_EN_DATE_MDY, True),
-        (_EN_DATE_DMY, True), (_EN_MONTH_YEAR, True),
+        (_ISO_DATE, False),
+        (_CN_DATE, False),
+        (_EN_DATE_MDY, True),
+        (_EN_DATE_DMY, True),
+        (_EN_MONTH_YEAR, True),
     ]
     for pattern, english in patterns:
+
         def replace(match: re.Match[str], english: bool = english) -> str:
             groups = match.groupdict()
             month = _MONTHS[groups["mon"].lower()] if english else int(groups["m"])
@@ -143,7 +182,7 @@ def extract_quantities(text: str, *, words: bool = False) -> set[Quantity]:
         found.add(Quantity(kind, _canonical(value)))
     if words:
         for match in _WORD_NUMBER.finditer(rest):
-            value = Decimal(_WORDS[match.group("w").lower()])
+            value = _WORDS[match.group("w").lower()]
             kind = "percent" if match.group("pct") else "number"
             found.add(Quantity(kind, _canonical(value)))
     return found

@@ -88,4 +88,6 @@ def parse_reply(reply: str, model: type[T]) -> T:
         return model.model_validate(data)
     except ValidationError as exc:
         reason = describe_validation_error(exc)
-        raise ParseError(f"reply does not match {model.__name__}: {reason}", last_reply=reply, reason=reason) from exc
+        raise ParseError(
+            f"reply does not match {model.__name__}: {reason}", last_reply=reply, reason=reason
+        ) from exc

@@ -42,7 +42,7 @@ def _environment() -> Any:
     return Environment(
         loader=FileSystemLoader(str(prompts_dir())),
         undefined=StrictUndefined,
-        keep_trailing_newline=False,
+        keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,

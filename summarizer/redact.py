@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 
-_KEY_LIKE = re.compile(r"\b(sk|pk|rk|sess|key)-[A-Za-z0-9_\-]{8,}|\bAIza[0-9A-Za-z_\-]{20,}|\bBearer\s+[A-Za-z0-9._\-]{8,}")
+_KEY_LIKE = re.compile(
+    r"\b(sk|pk|rk|sess|key)-[A-Za-z0-9_\-]{8,}|\bAIza[0-9A-Za-z_\-]{20,}|\bBearer\s+[A-Za-z0-9._\-]{8,}"
+)
 _SECRET_NAMES = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
 
 

@@ -63,7 +63,9 @@ def article_text(article: Article) -> str:
     lines.append("")
     lines += [f"{p.id}\t{p.text}" for p in article.paragraphs]
     if article.repairs:
-        lines += ["", "## Repairs"] + [f"- {r.kind}: {r.before!r} -> {r.after!r}" for r in article.repairs]
+        lines += ["", "## Repairs"] + [
+            f"- {r.kind}: {r.before!r} -> {r.after!r}" for r in article.repairs
+        ]
     if article.removed:
         lines += ["", "## Removed"] + [f"- [{r.reason}] {r.text[:100]}" for r in article.removed]
     if article.warnings:

@@ -24,7 +24,7 @@ class _RetryAfterOrJitter(wait_base):
     """The provider's Retry-After when it gives one (capped), exponential jitter otherwise."""
 
     def __init__(self, initial: float, maximum: float):
-        self.fallback = wait_exponential_jitter(initial=initial, max=maximum, jitter=initial)
+        self.fallback = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
         self.maximum = maximum
 
     def __call__(self, retry_state: RetryCallState) -> float:
@@ -39,7 +39,11 @@ class RetryingBackend:
     """Retries ``inner`` on transient errors; the completion records how many attempts it took."""
 
     def __init__(
-        self, inner: Backend, max_attempts: int = 4, initial_wait: float = 0.5, max_wait: float = 30.0
+        self,
+        inner: Backend,
+        max_attempts: int = 4,
+        initial_wait: float = 0.5,
+        max_wait: float = 30.0,
     ):
         self.inner = inner
         self.max_attempts = max(1, max_attempts)

@@ -83,7 +83,11 @@ def complete_structured(
         except ValueError as exc:
             last_error = ParseError(str(exc), last_reply=completion.text, reason=str(exc))
         followup = render("reask", error=last_error.reason or str(last_error))
-        messages = (*messages, {"role": "assistant", "content": completion.text}, *followup.messages)
+        messages = (
+            *messages,
+            {"role": "assistant", "content": completion.text},
+            *followup.messages,
+        )
     assert last_error is not None
     raise ParseError(
         f"{prompt.ref} on {model}: no valid {output.__name__} after {max_reasks} re-ask(s): "

@@ -123,8 +123,20 @@ def _first_sentence(text: str, max_words: int = 25) -> str:
 
 
 def _quantity_words(text: str) -> list[str]:
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     words = []
     for quantity in sorted(extract_quantities(text)):
         if quantity.kind == "date":
@@ -165,10 +177,14 @@ def _english_entities(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]
 def _figures(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
     figures = []
     for pid, text in paragraphs:
-        for match in re.finditer(r"(?<![A-Za-z\d])\d[\d,.]*\s*(?:%|percent|billion|million)?", text):
+        for match in re.finditer(
+            r"(?<![A-Za-z\d])\d[\d,.]*\s*(?:%|percent|billion|million)?", text
+        ):
             value = match.group(0).strip().rstrip(".,")
             if value:
-                figures.append({"value": value, "measures": "[FAKE] a figure in the text", "paragraph": pid})
+                figures.append(
+                    {"value": value, "measures": "[FAKE] a figure in the text", "paragraph": pid}
+                )
                 break
         if len(figures) == 3:
             break
@@ -180,14 +196,18 @@ def demo_reply(request: Request) -> str:
     task = request.prompt.split("@")[0]
     if task == "translate":
         items = _paragraphs(request, "TRANSLATE_THIS")
-        payload: object = {"paragraphs": [{"id": i, "english": _fake_translation(t)} for i, t in items]}
+        payload: object = {
+            "paragraphs": [{"id": i, "english": _fake_translation(t)} for i, t in items]
+        }
     elif task == "summarize":
         paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
         points = [paragraphs[i % len(paragraphs)] for i in range(3)]
         payload = {
             "headline": "[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]),
             "tldr": "[FAKE] " + _first_sentence(paragraphs[0][1], 40),
-            "key_points": [{"text": "[FAKE] " + _first_sentence(t), "paragraphs": [i]} for i, t in points],
+            "key_points": [
+                {"text": "[FAKE] " + _first_sentence(t), "paragraphs": [i]} for i, t in points
+            ],
             "entities": _english_entities(paragraphs),
             "figures": _figures(paragraphs),
             "genre": "other",

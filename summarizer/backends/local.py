@@ -128,7 +128,7 @@ def _schema_from(optional_params: dict[str, Any]) -> dict[str, Any] | None:
 def make_handler(litellm: Any, cache_dir: Path) -> Any:
     """A ``litellm.CustomLLM`` that serves ``local/<name>`` from llama.cpp."""
 
-    class LocalLLMHandler(litellm.CustomLLM):  # type: ignore[misc, name-defined]
+    class LocalLLMHandler(litellm.CustomLLM):  # type: ignore[misc]
         def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Any:
             optional_params: dict[str, Any] = kwargs.get("optional_params") or {}
             model_response = kwargs["model_response"]
@@ -149,7 +149,9 @@ def make_handler(litellm: Any, cache_dir: Path) -> Any:
             )
             return model_response
 
-        async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Any:
+        async def acompletion(
+            self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+        ) -> Any:
             return await asyncio.to_thread(self.completion, model, messages, *args, **kwargs)
 
     return LocalLLMHandler()

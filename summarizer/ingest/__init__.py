@@ -104,7 +104,7 @@ def article_from_text(
     lines = noise.lines
     language = detect_language("\n".join(lines))
     if title is None and len(lines) > 1 and _looks_like_title(lines[0], lines[1], language):
-        title = lines[0].strip("“”\"")
+        title = lines[0].strip('“”"')
         lines = lines[1:]
     elif title is not None and lines and lines[0].strip() == title.strip():
         lines = lines[1:]

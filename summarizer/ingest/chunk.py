@@ -35,7 +35,11 @@ def _split_paragraph(paragraph: Paragraph, budget: int) -> list[Piece]:
     pieces: list[Piece] = []
     current = ""
     for sentence in split_sentences(paragraph.text):
-        joined = f"{current} {sentence}".strip() if current and sentence[0].isascii() else current + sentence
+        joined = (
+            f"{current} {sentence}".strip()
+            if current and sentence[0].isascii()
+            else current + sentence
+        )
         if current and estimate_tokens(joined) > budget:
             pieces.append(Piece(paragraph.id, len(pieces), current))
             current = sentence

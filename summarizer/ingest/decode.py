@@ -79,9 +79,13 @@ def decode_bytes(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _checked(data.decode(encoding), name), encoding.replace("-sig", "") + " (BOM)"
+                return _checked(data.decode(encoding), name), encoding.replace(
+                    "-sig", ""
+                ) + " (BOM)"
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: has a {encoding} BOM but does not decode: {exc.reason}") from exc
+                raise InputError(
+                    f"{name}: has a {encoding} BOM but does not decode: {exc.reason}"
+                ) from exc
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return _checked(utf16, name), "utf-16"

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from summarizer.errors import InputError
 
-_HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div)", re.IGNORECASE)
+_HTML_START = re.compile(
+    r"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div)", re.IGNORECASE
+)
 
 
 def looks_like_html(text: str, name: str = "") -> bool:

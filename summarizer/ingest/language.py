@@ -48,8 +48,12 @@ def detect_script(text: str) -> Script:
     han = "".join(_HAN.findall(text))
     if not han:
         return "none"
-    traditional_only = sum(a != b for a, b in zip(han, convert_script(han, "simplified"), strict=False))
-    simplified_only = sum(a != b for a, b in zip(han, convert_script(han, "traditional"), strict=False))
+    traditional_only = sum(
+        a != b for a, b in zip(han, convert_script(han, "simplified"), strict=False)
+    )
+    simplified_only = sum(
+        a != b for a, b in zip(han, convert_script(han, "traditional"), strict=False)
+    )
     if traditional_only == simplified_only == 0:
         return "simplified"  # only characters shared by both scripts: call it the common case
     if traditional_only >= 4 * max(simplified_only, 1) or simplified_only == 0:

@@ -31,9 +31,13 @@ _PROMO = re.compile(
     re.IGNORECASE,
 )
 _SOURCE = re.compile(r"^(?:來源|来源|Source)\s*[:：]?\s*(?P<value>.+)$")
-_ORIGINAL = re.compile(r"^(?:Original|原文|原文链接|原文鏈接)\s*[:：]\s*(?P<value>\S+)$", re.IGNORECASE)
+_ORIGINAL = re.compile(
+    r"^(?:Original|原文|原文链接|原文鏈接)\s*[:：]\s*(?P<value>\S+)$", re.IGNORECASE
+)
 _DATELINE = re.compile(r"^(?P<date>\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})(?:\s+\d{1,2}:\d{2})?$")
-_OUTLET_ONLY = re.compile(r"^(Wallstreetcn|华尔街见闻|華爾街見聞|Cryptopolitan|NetEase|网易号|網易號)$")
+_OUTLET_ONLY = re.compile(
+    r"^(Wallstreetcn|华尔街见闻|華爾街見聞|Cryptopolitan|NetEase|网易号|網易號)$"
+)
 _NETEASE = re.compile(r"网易号|網易號|NetEase Hao")
 
 

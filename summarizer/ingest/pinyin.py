@@ -93,7 +93,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Repair], list[str]]:
             continue
         fixed = _shift_decode(run_text, text[end:]) if run_text else ("", 0, False)
         if fixed is None:
-            warnings.append(f"mojibake run {text[marker.start():end]!r} could not be repaired")
+            warnings.append(f"mojibake run {text[marker.start() : end]!r} could not be repaired")
             out.append(text[marker.start() : end])
             pos = end
             continue

@@ -53,7 +53,12 @@ def make_brief(
     title = translation.title if translation else article.title
     on_progress("summary", 0, 1)
     summary = summarize(
-        article, english, backend, model=model, glossary=glossary, title=title,
+        article,
+        english,
+        backend,
+        model=model,
+        glossary=glossary,
+        title=title,
         max_reasks=settings.max_reasks,
     )
     on_progress("stance", 0, 1)
@@ -62,7 +67,12 @@ def make_brief(
     )
     on_progress("done", 1, 1)
     metas = [m for m in (translation.meta if translation else None, summary.meta, stance.meta) if m]
-    warnings = article.warnings + (translation.warnings if translation else []) + summary.warnings + stance.warnings
+    warnings = (
+        article.warnings
+        + (translation.warnings if translation else [])
+        + summary.warnings
+        + stance.warnings
+    )
     return Brief(
         package_version=__version__,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -8,14 +8,26 @@ from summarizer.glossary import Glossary
 from summarizer.ingest import estimate_tokens
 from summarizer.numbers import extract_quantities
 from summarizer.prompts import render
-from summarizer.schemas import Article, Check, Entity, Figure, KeyPoint, Paragraph, RunMeta, Summary, SummaryDraft
+from summarizer.schemas import (
+    Article,
+    Check,
+    Entity,
+    Figure,
+    KeyPoint,
+    Paragraph,
+    RunMeta,
+    Summary,
+    SummaryDraft,
+)
 from summarizer.structured import complete_structured
 from summarizer.tasks.common import safe_paragraphs
 
 MAX_ARTICLE_TOKENS = 5000
 
 
-def fit_paragraphs(paragraphs: list[Paragraph], budget: int = MAX_ARTICLE_TOKENS) -> tuple[list[Paragraph], list[str]]:
+def fit_paragraphs(
+    paragraphs: list[Paragraph], budget: int = MAX_ARTICLE_TOKENS
+) -> tuple[list[Paragraph], list[str]]:
     """The leading paragraphs that fit the budget, and a warning when some were left out."""
     kept: list[Paragraph] = []
     used = 0
@@ -23,7 +35,9 @@ def fit_paragraphs(paragraphs: list[Paragraph], budget: int = MAX_ARTICLE_TOKENS
         used += estimate_tokens(paragraph.text)
         if kept and used > budget:
             left = len(paragraphs) - len(kept)
-            return kept, [f"article too long for one call: the last {left} paragraph(s) were not read"]
+            return kept, [
+                f"article too long for one call: the last {left} paragraph(s) were not read"
+            ]
         kept.append(paragraph)
     return kept, []
 
@@ -58,7 +72,9 @@ def summarize(
     text = " ".join(p.text for p in paragraphs)
     prompt = render(
         "summarize",
-        glossary=[t for t in glossary.terms if t.english in text or any(zh in text for zh in t.chinese)][:20],
+        glossary=[
+            t for t in glossary.terms if t.english in text or any(zh in text for zh in t.chinese)
+        ][:20],
         title=title,
         paragraphs=safe_paragraphs(paragraphs),
     )
@@ -84,9 +100,15 @@ def summarize(
         if problem:
             figure_problems.append(problem)
         else:
-            figures.append(Figure(value=item.value, measures=item.measures, paragraph=item.paragraph))
+            figures.append(
+                Figure(value=item.value, measures=item.measures, paragraph=item.paragraph)
+            )
     checks = [
-        Check(name="paragraph_ids_exist", passed=not bad_ids, details=[f"unknown id {i} dropped" for i in bad_ids]),
+        Check(
+            name="paragraph_ids_exist",
+            passed=not bad_ids,
+            details=[f"unknown id {i} dropped" for i in bad_ids],
+        ),
         Check(name="figures_in_source", passed=not figure_problems, details=figure_problems),
     ]
     warnings += [f"summary check: {d}" for c in checks for d in c.details]

@@ -63,7 +63,11 @@ def _expect_ids(expected: list[str]) -> Callable[[TranslationDraft], None]:
 
 
 def _translate_items(
-    run: _Run, items: list[tuple[str, str]], before: str, after: str, problems: list[str] | None = None
+    run: _Run,
+    items: list[tuple[str, str]],
+    before: str,
+    after: str,
+    problems: list[str] | None = None,
 ) -> dict[str, str]:
     expected = [key for key, _ in items]
     prompt = render(
@@ -90,14 +94,18 @@ def _translate_items(
     )
 
 
-def _translate_chunk(run: _Run, chunk: list[tuple[str, str]], before: str, after: str) -> dict[str, str]:
+def _translate_chunk(
+    run: _Run, chunk: list[tuple[str, str]], before: str, after: str
+) -> dict[str, str]:
     try:
         return _translate_items(run, chunk, before, after)
     except ParseError as exc:
         if len(chunk) == 1:
             raise
         # The model merged or dropped paragraphs even after re-asks: go one paragraph at a time.
-        run.warnings.append(f"chunk {chunk[0][0]}..{chunk[-1][0]} re-translated paragraph by paragraph: {exc.reason}")
+        run.warnings.append(
+            f"chunk {chunk[0][0]}..{chunk[-1][0]} re-translated paragraph by paragraph: {exc.reason}"
+        )
         result: dict[str, str] = {}
         for key, text in chunk:
             result.update(_translate_items(run, [(key, text)], before, after))
@@ -170,7 +178,9 @@ def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) 
     ):
         details = [f"{p.id}: {problem}" for p in paragraphs for problem in finder(p.source, p.text)]
         checks.append(Check(name=name, passed=not details, details=details))
-    aligned = [p.id for p in paragraphs] == article.paragraph_ids() and all(p.text for p in paragraphs)
+    aligned = [p.id for p in paragraphs] == article.paragraph_ids() and all(
+        p.text for p in paragraphs
+    )
     checks.append(Check(name="paragraphs_aligned", passed=aligned))
     warnings = run.warnings + [f"translation check failed: {d}" for c in checks for d in c.details]
     title = " ".join(english_parts.get("title", [])) or None

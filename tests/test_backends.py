@@ -1,0 +1,225 @@
+"""The fake backend, the response cache, retries and the litellm path (network patched out)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.backends import FakeBackend, Request, fake_from_model_string
+from summarizer.backends.litellm_backend import LiteLLMBackend, load_litellm
+from summarizer.cache import CachedBackend, ResponseCache, cache_key
+from summarizer.errors import BackendError, ConfigError
+from summarizer.models import make_backend, model_status
+from summarizer.retry import RetryingBackend
+
+
+def request(text: str = "hi", **kwargs: object) -> Request:
+    return Request(model="fake", messages=({"role": "user", "content": text},), **kwargs)  # type: ignore[arg-type]
+
+
+def test_fake_replays_script_and_records_history() -> None:
+    fake = FakeBackend(replies=["one", "two"])
+    assert fake.complete(request("a")).text == "one"
+    assert fake.complete(request("b")).text == "two"
+    assert [r.messages[0]["content"] for r in fake.history] == ["a", "b"]
+    with pytest.raises(BackendError, match="no scripted replies"):
+        fake.complete(request())
+
+
+def test_fake_callable_and_knobs() -> None:
+    assert (
+        FakeBackend(responder=lambda r: r.messages[0]["content"].upper())
+        .complete(request("x"))
+        .text
+        == "X"
+    )
+    fake = fake_from_model_string("fake?latency=0&error_rate=0.5&seed=3")
+    outcomes = []
+    for _ in range(40):
+        try:
+            fake.complete(request())
+            outcomes.append(True)
+        except BackendError as exc:
+            assert exc.transient
+            outcomes.append(False)
+    assert 5 < outcomes.count(False) < 35
+    with pytest.raises(ConfigError, match="unknown"):
+        fake_from_model_string("fake?speed=3")
+
+
+def test_cache_key_covers_output_params_only() -> None:
+    base = request()
+    assert cache_key(base) == cache_key(request())
+    assert cache_key(base) == cache_key(request(timeout_s=5.0))
+    assert cache_key(base) != cache_key(request(temperature=0.5))
+    assert cache_key(base) != cache_key(request(prompt="translate@v2"))
+    assert cache_key(base) != cache_key(request("other"))
+
+
+def test_cache_hit_and_miss(tmp_path: Path) -> None:
+    fake = FakeBackend(responder=lambda r: "reply")
+    cached = CachedBackend(fake, ResponseCache(tmp_path / "c"))
+    first = cached.complete(request())
+    second = cached.complete(request())
+    assert not first.cached and second.cached and second.text == "reply"
+    assert len(fake.history) == 1
+    cached.complete(request("different"))
+    assert len(fake.history) == 2
+    stats = cached.cache.stats()
+    assert stats["entries"] == 2 and stats["hits"] == 1
+
+
+def test_corrupted_cache_runs_uncached(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    directory = tmp_path / "c"
+    directory.mkdir()
+    (directory / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
+    fake = FakeBackend(responder=lambda r: "reply")
+    cached = CachedBackend(fake, ResponseCache(directory))
+    assert cached.complete(request()).text == "reply"
+    assert cached.complete(request()).text == "reply"
+    assert len(fake.history) == 2 and cached.cache.disabled_reason
+    assert "running uncached" in caplog.text
+
+
+def test_unwritable_cache_runs_uncached(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cached = CachedBackend(FakeBackend(responder=lambda r: "ok"), ResponseCache(blocker / "sub"))
+    assert cached.complete(request()).text == "ok"
+
+
+def test_cache_stores_no_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "sk-test-abcdefghijklmnopqrstuvwxyz123456"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    cached = CachedBackend(FakeBackend(responder=lambda r: "ok"), ResponseCache(tmp_path / "c"))
+    cached.complete(request())
+    cached.cache.close()
+    for path in (tmp_path / "c").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes()
+
+
+def test_two_processes_share_one_cache(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from summarizer.backends import FakeBackend, Request\n"
+        "from summarizer.cache import CachedBackend, ResponseCache\n"
+        "b = CachedBackend(FakeBackend(responder=lambda r: r.messages[0]['content']), ResponseCache(Path(sys.argv[1])))\n"
+        "for i in range(200):\n"
+        "    b.complete(Request(model='fake', messages=({'role': 'user', 'content': str(i % 50)},)))\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "c")]) for _ in range(2)
+    ]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    assert ResponseCache(tmp_path / "c").stats()["entries"] == 50
+
+
+def test_retry_transient_then_success() -> None:
+    fake = FakeBackend(
+        replies=[BackendError("rate limited", transient=True, retry_after=0.01), "ok"]
+    )
+    completion = RetryingBackend(fake, max_attempts=3, initial_wait=0.01).complete(request())
+    assert completion.text == "ok" and completion.attempts == 2
+
+
+def test_retry_permanent_fails_at_once() -> None:
+    fake = FakeBackend(replies=[BackendError("authentication failed"), "never"])
+    with pytest.raises(BackendError, match="authentication"):
+        RetryingBackend(fake, max_attempts=5, initial_wait=0.01).complete(request())
+    assert len(fake.history) == 1
+
+
+def test_retry_gives_up_after_max_attempts() -> None:
+    fake = FakeBackend(replies=[BackendError("503", transient=True)] * 3)
+    with pytest.raises(BackendError):
+        RetryingBackend(fake, max_attempts=3, initial_wait=0.001, max_wait=0.01).complete(request())
+    assert len(fake.history) == 3
+
+
+def test_litellm_path_with_network_patched_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    litellm = load_litellm(tmp_path)
+    original = litellm.completion
+    seen: dict[str, object] = {}
+
+    def no_network(**kwargs: object) -> object:
+        seen.update(kwargs)
+        return original(mock_response='{"ok": true}', **kwargs)
+
+    monkeypatch.setattr(litellm, "completion", no_network)
+    completion = LiteLLMBackend(tmp_path).complete(
+        Request(
+            model="openai/gpt-4o-mini",
+            messages=({"role": "user", "content": "hi"},),
+            schema={"type": "object"},
+        )
+    )
+    assert completion.text == '{"ok": true}'
+    assert completion.prompt_tokens > 0 and completion.model == "openai/gpt-4o-mini"
+    assert seen["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "reply", "schema": {"type": "object"}},
+    }
+    assert seen["temperature"] == 0.0
+
+
+def test_litellm_errors_are_classified_and_redacted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    litellm = load_litellm(tmp_path)
+    secret = "sk-live-0123456789abcdefghijklmnop"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+
+    def raise_auth(**kwargs: object) -> object:
+        raise litellm.AuthenticationError(
+            message=f"bad key {secret}", llm_provider="openai", model="gpt-4o-mini"
+        )
+
+    def raise_rate(**kwargs: object) -> object:
+        raise litellm.RateLimitError(
+            message="slow down", llm_provider="openai", model="gpt-4o-mini"
+        )
+
+    backend = LiteLLMBackend(tmp_path)
+    req = Request(model="openai/gpt-4o-mini", messages=({"role": "user", "content": "hi"},))
+    monkeypatch.setattr(litellm, "completion", raise_auth)
+    with pytest.raises(BackendError) as info:
+        backend.complete(req)
+    assert (
+        not info.value.transient
+        and secret not in str(info.value)
+        and "authentication" in str(info.value)
+    )
+    monkeypatch.setattr(litellm, "completion", raise_rate)
+    with pytest.raises(BackendError) as info:
+        backend.complete(req)
+    assert info.value.transient
+
+
+def test_importing_the_cli_does_not_import_litellm() -> None:
+    code = "import sys, summarizer.cli, summarizer.models, summarizer.tasks.brief; print('litellm' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_model_status(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert model_status("fake", settings).usable
+    assert not model_status("openai/gpt-4o-mini", settings).usable
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-something-long-enough")
+    status = model_status("openai/gpt-4o-mini", settings)
+    assert status.usable and "sk-" not in status.reason
+
+
+def test_make_backend_wraps_cache_and_retry(settings) -> None:  # type: ignore[no-untyped-def]
+    backend = make_backend(settings, "fake")
+    first = backend.complete(request())
+    second = backend.complete(request())
+    assert second.cached and json.loads(json.dumps(first.text)) == second.text

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer.backends import FakeBackend
+from summarizer.errors import ParseError
+from summarizer.parse import extract_json, parse_reply
+from summarizer.prompts import render
+from summarizer.schemas import StanceDraft, SummaryDraft
+from summarizer.structured import complete_structured
+
+GOOD = {
+    "target": "US export controls",
+    "label": "critical",
+    "confidence": 0.8,
+    "rationale": "The author mocks the controls.",
+    "evidence": [{"quote": "a quote", "paragraph": "p1"}],
+}
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("reply", "ok", "reason"),
+    [
+        (dumps(GOOD), True, ""),
+        ("```json\n" + dumps(GOOD) + "\n```", True, ""),
+        ("Sure! Here is the stance:\n" + dumps(GOOD) + "\nHope this helps.", True, ""),
+        (dumps(GOOD).replace("}]", "},]").replace('"p1"}', '"p1",}'), True, ""),
+        (dumps(GOOD)[:-30], False, "truncated"),
+        ("I cannot help with that.", False, "no JSON object"),
+        (dumps({**GOOD, "label": "pro-China"}), False, "label"),
+        (dumps({k: v for k, v in GOOD.items() if k != "rationale"}), False, "rationale"),
+        (dumps({**GOOD, "confidence": "very"}), False, "confidence"),
+        (dumps({**GOOD, "evidence": "a quote"}), False, "evidence"),
+        (dumps({**GOOD, "confidence": 1.7}), False, "confidence"),
+        (dumps({**GOOD, "extra": 1}), False, "extra"),
+    ],
+)
+def test_parse_table(reply: str, ok: bool, reason: str) -> None:
+    if ok:
+        assert parse_reply(reply, StanceDraft).label == "critical"
+    else:
+        with pytest.raises(ParseError) as info:
+            parse_reply(reply, StanceDraft)
+        assert reason in info.value.reason or reason in str(info.value)
+        assert info.value.last_reply == reply
+
+
+def test_extract_json_ignores_braces_inside_strings() -> None:
+    assert extract_json('note {"a": "x } y", "b": [1, 2]} tail') == {"a": "x } y", "b": [1, 2]}
+
+
+def test_headline_word_limit_is_a_validation_error() -> None:
+    long = {
+        "headline": " ".join(["word"] * 16),
+        "tldr": "x",
+        "key_points": [],
+        "entities": [],
+        "figures": [],
+        "genre": "other",
+        "outlet": None,
+    }
+    with pytest.raises(ParseError, match="15"):
+        parse_reply(dumps(long), SummaryDraft)
+
+
+def test_reask_shows_the_error_and_succeeds() -> None:
+    fake = FakeBackend(replies=['{"label": "pro"}', dumps(GOOD)])
+    prompt = render("stance", target="x", paragraphs=[{"id": "p1", "text": "a quote here"}])
+    result = complete_structured(fake, prompt, StanceDraft, model="fake", max_reasks=2)
+    assert result.value.label == "critical" and result.reasks == 1
+    second = fake.history[1].messages
+    assert second[-2] == {"role": "assistant", "content": '{"label": "pro"}'}
+    assert "label" in second[-1]["content"] and "Reply again" in second[-1]["content"]
+
+
+def test_gives_up_after_max_reasks_with_last_reply() -> None:
+    fake = FakeBackend(replies=["nope", "still no", "no JSON at all"])
+    prompt = render("stance", target="x", paragraphs=[{"id": "p1", "text": "t"}])
+    with pytest.raises(ParseError) as info:
+        complete_structured(fake, prompt, StanceDraft, model="fake", max_reasks=2)
+    assert info.value.last_reply == "no JSON at all"
+    assert len(fake.history) == 3

@@ -1,0 +1,57 @@
+"""Golden rendered prompts: any template change shows up in review as a diff of tests/golden/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from summarizer.errors import RenderError
+from summarizer.glossary import builtin_glossary
+from summarizer.prompts import render
+
+GOLDEN = Path(__file__).parent / "golden"
+PARAGRAPHS = [
+    {"id": "p1", "text": "Nvidia will sell H200 chips to China."},
+    {"id": "p2", "text": "The US takes a 25% cut."},
+]
+CASES = {
+    "translate": dict(
+        glossary=builtin_glossary().terms_in("英伟达的黄仁勋"),
+        context_before="前文。",
+        context_after="后文。",
+        items=[{"id": "p2", "text": "英伟达的黄仁勋表示欢迎。"}],
+    ),
+    "summarize": dict(
+        glossary=builtin_glossary().terms_in("英伟达"), title="A title", paragraphs=PARAGRAPHS
+    ),
+    "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
+    "reask": dict(error="label: Input should be 'supportive', 'critical', 'neutral' or 'mixed'"),
+}
+
+
+def as_text(prompt_id: str) -> str:
+    rendered = render(prompt_id, **CASES[prompt_id])
+    parts = [f"### {prompt_id}@v{rendered.version}"]
+    parts += [f"--- {m['role']}\n{m['content']}" for m in rendered.messages]
+    return "\n".join(parts) + "\n"
+
+
+@pytest.mark.parametrize("prompt_id", sorted(CASES))
+def test_golden(prompt_id: str) -> None:
+    path = GOLDEN / f"{prompt_id}.txt"
+    text = as_text(prompt_id)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_missing_variable_is_an_error() -> None:
+    with pytest.raises(RenderError, match="paragraphs"):
+        render("stance", target=None)
+
+
+def test_unknown_prompt_is_an_error() -> None:
+    with pytest.raises(RenderError, match="no template"):
+        render("does_not_exist")
