@@ -160,6 +160,9 @@ def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool)
     "--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
 )
 @click.option(
+    "--refine", is_flag=True, help="Critique the draft and re-translate faulted paragraphs."
+)
+@click.option(
     "--bilingual", is_flag=True, help="Print each source paragraph followed by its English."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the Translation as JSON.")
@@ -169,6 +172,7 @@ def translate(
     source: str,
     model: str | None,
     glossary: Path | None,
+    refine: bool,
     bilingual: bool,
     as_json: bool,
 ) -> None:
@@ -187,6 +191,7 @@ def translate(
             glossary=load_glossary(settings.glossary_path),
             chunk_tokens=settings.translate_chunk_tokens,
             max_reasks=settings.max_reasks,
+            refine=refine,
             on_progress=_StderrProgress(),
         )
     except SummarizerError as exc:
@@ -205,6 +210,42 @@ def translate(
             click.echo(f"{paragraph.text}\n")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+@main.command("fix-names")
+@click.argument("source")
+@click.option(
+    "--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
+)
+@click.option(
+    "--apply", "apply_fixes", is_flag=True, help="Print the corrected text instead of the list."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the proposed changes as JSON.")
+@click.pass_context
+def fix_names(
+    ctx: click.Context, source: str, glossary: Path | None, apply_fixes: bool, as_json: bool
+) -> None:
+    """Find garbled renderings of known names in an English machine translation."""
+    from dataclasses import asdict
+
+    from summarizer.glossary import load_glossary
+    from summarizer.tasks.fix_names import apply_name_fixes, find_name_fixes
+
+    try:
+        article = _read_article(source, _settings(ctx))
+        fixes = find_name_fixes(article, load_glossary(glossary))
+    except SummarizerError as exc:
+        _fail(exc)
+    if apply_fixes:
+        if article.title:
+            click.echo(article.title + "\n")
+        click.echo("\n\n".join(p.text for p in apply_name_fixes(article, fixes)))
+    elif as_json:
+        click.echo(json.dumps([asdict(fix) for fix in fixes], ensure_ascii=False, indent=2))
+    else:
+        for fix in fixes:
+            click.echo(f"{fix.paragraph}\t{fix.wrong} -> {fix.right}\t(glossary: {fix.chinese})")
+        click.echo(f"{len(fixes)} name(s) to fix", err=True)
 
 
 @main.command()

@@ -153,6 +153,15 @@ class TranslationDraft(StrictModel):
     paragraphs: list[TranslatedItem] = Field(min_length=1)
 
 
+class CritiqueItem(StrictModel):
+    id: str
+    problem: str = Field(min_length=1)
+
+
+class CritiqueDraft(StrictModel):
+    issues: list[CritiqueItem] = Field(max_length=12)
+
+
 class KeyPointDraft(StrictModel):
     text: str = Field(min_length=1)
     paragraphs: list[str] = Field(min_length=1, max_length=4)
@@ -220,6 +229,9 @@ class Translation(StrictModel):
     source_language: Language
     title: str | None = None
     paragraphs: list[TranslatedParagraph]
+    refined_paragraphs: int = Field(
+        default=0, description="Paragraphs re-translated after critique."
+    )
     checks: list[Check] = []
     warnings: list[str] = []
     meta: RunMeta

@@ -16,6 +16,7 @@ from summarizer.schemas import (
     Article,
     CallRecord,
     Check,
+    CritiqueDraft,
     RunMeta,
     TranslatedParagraph,
     Translation,
@@ -35,6 +36,7 @@ class _Run:
     max_reasks: int
     calls: list[CallRecord] = field(default_factory=list)
     reasks: int = 0
+    refined: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
@@ -120,6 +122,46 @@ def _problems(source: str, english: str, glossary: Glossary) -> list[str]:
     return problems
 
 
+def _refine(
+    run: _Run, items: list[tuple[str, str]], english: dict[str, str], before: str, after: str
+) -> int:
+    """Draft → critique → improve: only paragraphs the critique faults get a second translation.
+
+    Returns how many paragraphs were improved.
+    """
+    prompt = render(
+        "critique",
+        glossary=run.glossary.terms_in("".join(text for _, text in items)),
+        items=[
+            {"id": k, "text": embed_safely(t), "english": embed_safely(english[k])}
+            for k, t in items
+        ],
+    )
+    result = complete_structured(
+        run.backend,
+        prompt,
+        CritiqueDraft,
+        model=run.model,
+        max_reasks=run.max_reasks,
+        max_tokens=600,
+    )
+    run.calls.extend(result.calls)
+    run.reasks += result.reasks
+    faulted: dict[str, list[str]] = {}
+    for issue in result.value.issues:
+        if issue.id in english:
+            faulted.setdefault(issue.id, []).append(issue.problem)
+    sources = dict(items)
+    for key, problems in faulted.items():
+        improved = _translate_items(run, [(key, sources[key])], before, after, problems)[key]
+        # Keep the improvement only when it passes the code checks at least as well as the draft.
+        if len(_problems(sources[key], improved, run.glossary)) <= len(
+            _problems(sources[key], english[key], run.glossary)
+        ):
+            english[key] = improved
+    return len(faulted)
+
+
 def translate(
     article: Article,
     backend: Backend,
@@ -128,9 +170,14 @@ def translate(
     glossary: Glossary | None = None,
     chunk_tokens: int = 350,
     max_reasks: int = 2,
+    refine: bool = False,
     on_progress: Progress = no_progress,
 ) -> Translation:
     """Translate every paragraph of ``article`` into English, keeping ids and order.
+
+    Args:
+        refine: after the draft, ask the model to critique it and re-translate the faulted
+            paragraphs (more calls; the eval harness shows whether it pays on a model).
 
     Raises:
         ParseError: a paragraph could not be translated into valid output even alone.
@@ -149,6 +196,8 @@ def translate(
         before = " ".join(texts[pid] for pid in order[max(0, first - 2) : first])[-CONTEXT_CHARS:]
         after = texts[order[last + 1]][:CONTEXT_CHARS] if last + 1 < len(order) else ""
         translated = _translate_chunk(run, items, before, after)
+        if refine:
+            run.refined += _refine(run, items, translated, before, after)
         for key, source in items:
             english = translated[key]
             problems = _problems(source, english, run.glossary)
@@ -188,6 +237,7 @@ def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) 
         source_language=article.language,
         title=title,
         paragraphs=paragraphs,
+        refined_paragraphs=run.refined,
         checks=checks,
         warnings=warnings,
         meta=RunMeta.from_calls(run.model, run.calls, run.reasks),
