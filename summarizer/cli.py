@@ -275,6 +275,102 @@ def models(ctx: click.Context) -> None:
     )
 
 
+@main.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Results JSONL (appended; resumable).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Articles in flight (default: 1 for a local model, 8 otherwise).",
+)
+@model_option
+@click.option("--target", default=None, help="Stance target for every article.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first K articles.")
+@click.option(
+    "--retry-failed", is_flag=True, help="Run again the articles whose last record is an error."
+)
+@click.option("--dry-run", is_flag=True, help="Estimate tokens and cost without calling a model.")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    source: str,
+    output: Path,
+    jobs: int | None,
+    model: str | None,
+    target: str | None,
+    limit: int | None,
+    retry_failed: bool,
+    dry_run: bool,
+) -> None:
+    """Brief every article in SOURCE (a directory, a glob or a JSONL file) into OUTPUT."""
+    from summarizer.batch import ResultsFile, default_concurrency, estimate_batch, run_batch
+    from summarizer.batch_inputs import discover_items
+    from summarizer.models import make_backend
+
+    settings = _settings(ctx).with_overrides(model=model)
+    try:
+        items = discover_items(source)[:limit]
+        if dry_run:
+            estimate = estimate_batch(items, settings)
+            cost = (
+                f"${estimate.cost_usd:.4f}"
+                if estimate.cost_usd is not None
+                else "unknown (no price for this model)"
+            )
+            click.echo(
+                f"{estimate.articles} articles ({estimate.unreadable} unreadable): about "
+                f"{estimate.prompt_tokens:,} prompt + {estimate.completion_tokens:,} completion tokens; "
+                f"cost {cost} on {settings.model}"
+            )
+            return
+        backend = make_backend(settings)
+        results = ResultsFile(output)
+    except (SummarizerError, OSError) as exc:
+        _fail(exc)
+    concurrency = jobs or default_concurrency(settings.model)
+    progress = _BatchProgress()
+    try:
+        totals = run_batch(
+            items,
+            results,
+            backend,
+            settings,
+            concurrency=concurrency,
+            target=target,
+            retry_failed=retry_failed,
+            on_record=progress,
+        )
+    finally:
+        results.close()
+    click.echo(f"batch finished: {totals.line()}", err=True)
+    if totals.failed:
+        sys.exit(1)
+
+
+class _BatchProgress:
+    """One status line on stderr: redrawn in place on a terminal, every few seconds elsewhere."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, totals: Any) -> None:
+        now = time.perf_counter()
+        if self.tty:
+            click.echo(f"\r\x1b[K{totals.line()}", err=True, nl=False)
+        elif now - self.last >= 5:
+            click.echo(totals.line(), err=True)
+            self.last = now
+
+
 @main.group()
 def cache() -> None:
     """Inspect or clear the response cache."""

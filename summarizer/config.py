@@ -31,6 +31,18 @@ def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
 
 
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        from summarizer.errors import ConfigError
+
+        raise ConfigError(f"{name}={raw!r} is not a number") from exc
+
+
 def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -47,6 +59,7 @@ class Settings:
     use_cache: bool = True
     max_reasks: int = 2
     max_attempts: int = 4
+    retry_wait_s: float = 0.5
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     translate_chunk_tokens: int = 350
     glossary_path: Path | None = None
@@ -62,6 +75,7 @@ class Settings:
             use_cache=not _env_bool(env, "SUMMARIZER_NO_CACHE", False),
             max_reasks=_env_int(env, "SUMMARIZER_MAX_REASKS", 2),
             max_attempts=_env_int(env, "SUMMARIZER_MAX_ATTEMPTS", 4),
+            retry_wait_s=_env_float(env, "SUMMARIZER_RETRY_WAIT", 0.5),
             max_input_bytes=_env_int(env, "SUMMARIZER_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
             translate_chunk_tokens=_env_int(env, "SUMMARIZER_CHUNK_TOKENS", 350),
             glossary_path=Path(glossary) if glossary else None,

@@ -52,7 +52,9 @@ def make_backend(
         from summarizer.backends.litellm_backend import LiteLLMBackend
 
         inner = LiteLLMBackend(settings.resolved_cache_dir())
-    backend: Backend = RetryingBackend(inner, max_attempts=settings.max_attempts)
+    backend: Backend = RetryingBackend(
+        inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait_s
+    )
     if settings.use_cache:
         backend = CachedBackend(backend, ResponseCache(settings.resolved_cache_dir() / "responses"))
     return backend
