@@ -38,6 +38,21 @@ def untranslated_chinese(english: str) -> list[str]:
     return _HAN.findall(english)
 
 
+def wrong_forms_in(term: Term, english: str) -> list[str]:
+    """The known wrong renderings of ``term`` that ``english`` uses (outside an accepted form)."""
+    return [
+        wrong
+        for wrong in term.wrong
+        if english_pattern(wrong).search(english) and not _inside_right_form(wrong, english, term)
+    ]
+
+
+def term_rendered(term: Term, english: str) -> bool:
+    """``english`` names the term in an accepted form and never in a known wrong one."""
+    accepted = any(english_pattern(form).search(english) for form in term.english_forms())
+    return accepted and not wrong_forms_in(term, english)
+
+
 def glossary_problems(source: str, english: str, glossary: Glossary) -> list[str]:
     """Names whose glossary English is missing from ``english``, or that appear in a wrong form."""
     problems = []

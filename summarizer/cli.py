@@ -73,7 +73,32 @@ class _StderrProgress:
             self.last = line
 
 
-@click.group()
+class PluginGroup(click.Group):
+    """A click group that also offers commands registered under ``summarizer.commands``.
+
+    Plugins load only when listed or called, so ``summarizer brief`` pays nothing for them.
+    """
+
+    def _plugins(self) -> dict[str, Any]:
+        from importlib.metadata import entry_points
+
+        return {ep.name: ep for ep in entry_points(group="summarizer.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        plugin = self._plugins().get(cmd_name)
+        if plugin is None:
+            return None
+        loaded = plugin.load()
+        return loaded if isinstance(loaded, click.Command) else None
+
+
+@click.group(cls=PluginGroup)
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path),

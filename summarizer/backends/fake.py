@@ -226,6 +226,16 @@ def demo_reply(request: Request) -> str:
         }
     elif task == "critique":
         payload = {"issues": []}
+    elif task == "naive_translate":
+        return _fake_translation(request.messages[-1]["content"])
+    elif task == "naive":
+        text = request.messages[-1]["content"].split("\n\n", 1)[-1]
+        payload = {
+            "translation": _fake_translation(text),
+            "headline": "[FAKE] " + " ".join(_first_sentence(text).split()[:10]),
+            "key_points": ["[FAKE] " + _first_sentence(text)],
+            "stance": "neutral",
+        }
     else:
         return "[FAKE] " + _first_sentence(_section(request, "ARTICLE") or "no input", 40)
     return json.dumps(payload, ensure_ascii=False)

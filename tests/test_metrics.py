@@ -1,0 +1,87 @@
+"""Metrics against values computed independently (sacrebleu's documented examples, hand counts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.metrics import (
+    corpus_bleu,
+    corpus_chrf_pp,
+    entity_name_accuracy,
+    figure_faithfulness,
+    glossary_accuracy,
+    key_point_recall,
+    number_preservation,
+    rouge_l,
+    stance_scores,
+)
+from summarizer.glossary import builtin_glossary
+
+
+def test_bleu_identity_and_disjoint() -> None:
+    assert corpus_bleu(["the cat sat on the mat"], ["the cat sat on the mat"]) == pytest.approx(
+        100.0
+    )
+    assert corpus_bleu(["xyz qwv"], ["the cat sat on the mat"]) == pytest.approx(0.0)
+
+
+def test_bleu_sacrebleu_readme_example() -> None:
+    # sacrebleu's README example, two reference streams: "BLEU = 48.53".
+    hyps = ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."]
+    refs = ["The dog bit the man.", "It was not unexpected.", "The man bit him first."]
+    more = ["The dog had bit the man.", "No one was surprised.", "The man had bitten the dog."]
+    assert corpus_bleu(hyps, refs, more) == pytest.approx(48.53, abs=0.01)
+
+
+def test_chrf_pp_identity_and_bounds() -> None:
+    assert corpus_chrf_pp(["abc def"], ["abc def"]) == pytest.approx(100.0)
+    partial = corpus_chrf_pp(["the cat sat"], ["the cat sat on the mat"])
+    assert 0 < partial < 100
+
+
+def test_rouge_l_hand_counted() -> None:
+    # LCS("a b c d e", "a x c y e") = "a c e" = 3; P = R = 3/5; F1 = 0.6
+    assert rouge_l("a b c d e", "a x c y e") == pytest.approx(0.6)
+    # LCS = "police killed gunman" = 3; P = 3/3, R = 3/5; F1 = 2PR/(P+R) = 0.75
+    assert rouge_l("police killed gunman", "the police killed the gunman") == pytest.approx(0.75)
+    # with stemming "kill" and "killed" match: LCS = 3 of 3 and 4; F1 = 2*1*0.75/1.75
+    assert rouge_l("police killed gunman", "police kill the gunman") == pytest.approx(
+        2 * 1.0 * 0.75 / 1.75
+    )
+
+
+def test_key_point_recall() -> None:
+    reference = [
+        "China asked firms to stop buying H200 chips",
+        "Shanghai chip revenue doubled in five years",
+    ]
+    hypothesis = ["Beijing told firms to stop buying Nvidia H200 chips this week"]
+    assert key_point_recall(hypothesis, reference) == 0.5
+
+
+def test_glossary_and_numbers() -> None:
+    glossary = builtin_glossary()
+    sources = ["黄仁勋说增长了25%。", "寒武纪在2026年1月13日上市。"]
+    good = ["Jensen Huang said growth was 25%.", "Cambricon listed on January 13, 2026."]
+    bad = ["Huang Renxun said growth was 35%.", "Cambricon listed on January 13, 2026."]
+    assert glossary_accuracy(sources, good, glossary) == 1.0
+    assert glossary_accuracy(sources, bad, glossary) == 0.5
+    assert number_preservation(sources, good) == 1.0
+    assert number_preservation(sources, bad) == 0.5
+
+
+def test_entities_figures() -> None:
+    assert entity_name_accuracy(
+        ["NVIDIA", "Jensen Huang"], ["Nvidia", "Jensen Huang", "TSMC"]
+    ) == pytest.approx(2 / 3)
+    assert entity_name_accuracy(["United States"], ["the United States"]) == 1.0
+    assert figure_faithfulness(3, 1) == 0.75 and figure_faithfulness(0, 0) is None
+
+
+def test_stance_scores_hand_counted() -> None:
+    gold = ["critical", "critical", "neutral", "supportive"]
+    pred = ["critical", "neutral", "neutral", "critical"]
+    scores = stance_scores(pred, gold)
+    assert scores.accuracy == 0.5
+    # critical: P=1/2 R=1/2 F=0.5; neutral: P=1/2 R=1 F=2/3; supportive: F=0 -> macro 0.3889
+    assert scores.macro_f1 == pytest.approx((0.5 + 2 / 3 + 0) / 3)
