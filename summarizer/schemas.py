@@ -163,24 +163,26 @@ class CritiqueDraft(StrictModel):
 
 
 class KeyPointDraft(StrictModel):
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=240)
     paragraphs: list[str] = Field(min_length=1, max_length=4)
 
 
 class EntityDraft(StrictModel):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=80)
     type: EntityType
 
 
 class FigureDraft(StrictModel):
-    value: str = Field(min_length=1)
-    measures: str = Field(min_length=1)
+    value: str = Field(min_length=1, max_length=60)
+    measures: str = Field(min_length=1, max_length=120)
     paragraph: str
 
 
 class SummaryDraft(StrictModel):
-    headline: str = Field(min_length=1)
-    tldr: str = Field(min_length=1)
+    # Character caps go into the JSON schema, so a grammar-constrained local model cannot
+    # overrun them; the word limits are still checked after parsing.
+    headline: str = Field(min_length=1, max_length=95)
+    tldr: str = Field(min_length=1, max_length=400)
     key_points: list[KeyPointDraft] = Field(min_length=3, max_length=7)
     entities: list[EntityDraft] = Field(max_length=12)
     figures: list[FigureDraft] = Field(max_length=8)
@@ -203,7 +205,7 @@ class SummaryDraft(StrictModel):
 
 
 class EvidenceDraft(StrictModel):
-    quote: str = Field(min_length=1)
+    quote: str = Field(min_length=1, max_length=400)
     paragraph: str
 
 
@@ -211,7 +213,7 @@ class StanceDraft(StrictModel):
     target: str = Field(min_length=1)
     label: StanceLabel
     confidence: float = Field(ge=0.0, le=1.0)
-    rationale: str = Field(min_length=1)
+    rationale: str = Field(min_length=1, max_length=700)
     evidence: list[EvidenceDraft] = Field(min_length=1, max_length=5)
 
 

@@ -48,12 +48,15 @@ def complete_structured(
     max_reasks: int = 2,
     max_tokens: int = 1024,
     validate: Validator[T] | None = None,
+    reask_temperature: float = 0.4,
 ) -> Structured[T]:
     """Get a valid ``output`` object for ``prompt``.
 
     Args:
         validate: extra checks on the parsed object; a ``ValueError`` it raises is shown to the
             model in a re-ask like a schema error.
+        reask_temperature: sampling temperature for re-asks; at temperature 0 a small model
+            tends to repeat its invalid reply word for word.
 
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
@@ -70,6 +73,8 @@ def complete_structured(
             schema=schema,
             schema_name=output.__name__,
             max_tokens=max_tokens,
+            temperature=0.0 if reask == 0 else reask_temperature,
+            seed=reask,
         )
         completion = backend.complete(request)
         calls.append(call_record(prompt.ref, completion))

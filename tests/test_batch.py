@@ -73,9 +73,9 @@ def test_transient_failures_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_sigkill_at_any_moment_then_resume(tmp_path: Path) -> None:
-    ids = make_articles(
-        tmp_path / "in", 200
-    )  # a full run takes about 5 s: 200 x 2 calls x 0.05 s / 4
+    # A full run takes about 5 s (200 articles x 2 calls x 0.05 s / 4 at once): three kills at
+    # about 1.3 s each, start-up included, always leave it unfinished.
+    ids = make_articles(tmp_path / "in", 200)
     out = tmp_path / "out.jsonl"
     args = [
         sys.executable,
@@ -89,9 +89,9 @@ def test_sigkill_at_any_moment_then_resume(tmp_path: Path) -> None:
         "-j",
         "4",
         "-m",
-        "fake?latency=0.02",
+        "fake?latency=0.05",
     ]
-    for delay in (0.9, 1.3, 1.1):
+    for delay in (1.5, 1.2, 1.4):
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
