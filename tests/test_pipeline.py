@@ -211,3 +211,24 @@ def test_brief_on_every_seed_with_the_fake(prefix: str, settings) -> None:  # ty
     assert (brief.translation is not None) == (prefix == "003")
     assert brief.stance.supported
     assert brief.meta.calls >= 2 and brief.meta.prompts
+
+
+def test_paragraph_mode_one_plain_call_per_paragraph() -> None:
+    article = article_from_text("英伟达发布新芯片。\n台积电负责生产。", name="t")
+    replies = ["```\nEnglish: NVIDIA released a new chip.\n```", "", '"TSMC handles production."']
+    fake = FakeBackend(replies=list(replies))
+    result = translate(article, fake, model="fake", mode="paragraphs")
+    assert [p.text for p in result.paragraphs] == [
+        "NVIDIA released a new chip.",
+        "TSMC handles production.",
+    ]
+    assert [r.prompt for r in fake.history] == ["translate_paragraph@v1"] * 3
+    assert fake.history[2].temperature > 0  # the empty reply was asked again, not repeated
+    assert result.meta.reasks == 1 and all(c.passed for c in result.checks)
+
+
+def test_local_models_default_to_paragraph_mode() -> None:
+    from summarizer.tasks.translate import default_mode
+
+    assert default_mode("local/qwen2.5-1.5b") == "paragraphs"
+    assert default_mode("openai/gpt-4o-mini") == "chunks"

@@ -23,10 +23,22 @@ CASES = {
         context_after="后文。",
         items=[{"id": "p2", "text": "英伟达的黄仁勋表示欢迎。"}],
     ),
+    "translate_paragraph": dict(
+        glossary=builtin_glossary().terms_in("英伟达"),
+        context_before="前文。",
+        text="英伟达表示欢迎。",
+        problems=["25% from the source is missing"],
+    ),
     "summarize": dict(
         glossary=builtin_glossary().terms_in("英伟达"), title="A title", paragraphs=PARAGRAPHS
     ),
     "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
+    "critique": dict(
+        glossary=[],
+        items=[{"id": "p1", "text": "英伟达表示欢迎。", "english": "NVIDIA welcomed it."}],
+    ),
+    "naive": dict(text="英伟达表示欢迎。", target="US export controls"),
+    "naive_translate": dict(text="英伟达表示欢迎。"),
     "reask": dict(error="label: Input should be 'supportive', 'critical', 'neutral' or 'mixed'"),
 }
 

@@ -224,6 +224,8 @@ def demo_reply(request: Request) -> str:
             "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
             "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
         }
+    elif task == "translate_paragraph":
+        return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
     elif task == "critique":
         payload = {"issues": []}
     elif task == "naive_translate":

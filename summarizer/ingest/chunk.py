@@ -50,11 +50,14 @@ def _split_paragraph(paragraph: Paragraph, budget: int) -> list[Piece]:
     return pieces
 
 
-def chunk_paragraphs(paragraphs: list[Paragraph], budget_tokens: int) -> list[list[Piece]]:
+def chunk_paragraphs(
+    paragraphs: list[Paragraph], budget_tokens: int, max_paragraphs: int | None = None
+) -> list[list[Piece]]:
     """Chunks of whole paragraphs whose estimated size stays under ``budget_tokens``.
 
     A paragraph over the budget on its own is split at sentence ends into parts that each
-    become their own chunk (a single sentence over the budget stays whole).
+    become their own chunk (a single sentence over the budget stays whole). ``max_paragraphs``
+    caps how many paragraphs share a chunk.
     """
     if budget_tokens < 1:
         raise ValueError("budget_tokens must be positive")
@@ -69,7 +72,8 @@ def chunk_paragraphs(paragraphs: list[Paragraph], budget_tokens: int) -> list[li
                 current, used = [], 0
             chunks.extend([piece] for piece in _split_paragraph(paragraph, budget_tokens))
             continue
-        if current and used + size > budget_tokens:
+        full = max_paragraphs is not None and len(current) >= max_paragraphs
+        if current and (used + size > budget_tokens or full):
             chunks.append(current)
             current, used = [], 0
         current.append(Piece(paragraph.id, 0, paragraph.text))
