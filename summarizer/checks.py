@@ -79,6 +79,18 @@ def _inside_right_form(wrong: str, english: str, term: Term) -> bool:
     return all(any(a <= s and e <= b for a, b in right) for s, e in spans)
 
 
+# English runs about 2-3.5 characters per Han character in news translation; far beyond that,
+# the model has repeated text or added its own commentary.
+MAX_LENGTH_RATIO = 6.0
+
+
+def length_problems(source: str, english: str) -> list[str]:
+    han = sum(len(run) for run in _HAN.findall(source))
+    if han < 10 or len(english) <= MAX_LENGTH_RATIO * han:
+        return []
+    return [f"translation is {len(english) / han:.1f}x the source length: it repeats or adds text"]
+
+
 def number_problems(source: str, english: str) -> list[str]:
     return [f"{q} from the source is missing" for q in missing_quantities(source, english)]
 

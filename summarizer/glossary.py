@@ -59,12 +59,18 @@ class Glossary:
         return found
 
     def lookup_english(self, name: str) -> Term | None:
-        """The term whose English name, accepted form or known wrong form is ``name``."""
-        key = name.strip().casefold()
-        for term in self.terms:
-            forms = (term.english, *term.also_ok, *term.wrong)
-            if any(key == form.casefold() for form in forms):
-                return term
+        """The term whose English name, accepted form or known wrong form is ``name``.
+
+        A name such as "Taiwan Semiconductor Manufacturing Co. (TSMC)" is also looked up by
+        the part in parentheses.
+        """
+        candidates = [name, *re.findall(r"\(([^()]+)\)", name)]
+        for candidate in candidates:
+            key = candidate.strip().casefold().removeprefix("the ")
+            for term in self.terms:
+                forms = (term.english, *term.also_ok, *term.wrong)
+                if any(key == form.casefold().removeprefix("the ") for form in forms):
+                    return term
         return None
 
 
@@ -82,7 +88,7 @@ def _parse_line(line: str, origin: str, number: int) -> Term | None:
         raise InputError(f"{origin}:{number}: glossary line has no English name")
     entity_type = cast(EntityType, kind if kind in _TYPES else "other")
     return Term(
-        chinese=tuple(dict.fromkeys(z for z in (simplified, traditional) if z)),
+        chinese=tuple(dict.fromkeys(z for z in f"{simplified}|{traditional}".split("|") if z)),
         english=english,
         type=entity_type,
         also_ok=tuple(a for a in also_ok.split("|") if a),

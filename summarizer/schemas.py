@@ -163,7 +163,8 @@ class CritiqueDraft(StrictModel):
 
 
 class KeyPointDraft(StrictModel):
-    text: str = Field(min_length=1, max_length=240)
+    # At least a short sentence: a 1.5B model otherwise lists bare noun phrases.
+    text: str = Field(min_length=30, max_length=240)
     paragraphs: list[str] = Field(min_length=1, max_length=4)
 
 

@@ -113,7 +113,7 @@ def _summary_reply(**changes: object) -> str:
         "key_points": [
             {"text": "Beijing moved to curb H20 sales.", "paragraphs": ["p1"]},
             {"text": "Lutnick's remarks offended officials.", "paragraphs": ["p2", "p99"]},
-            {"text": "Several firms paused orders.", "paragraphs": ["p4"]},
+            {"text": "Several firms paused their H20 orders.", "paragraphs": ["p4"]},
         ],
         "entities": [
             {"name": "Nvidia", "type": "organisation"},
@@ -232,3 +232,83 @@ def test_local_models_default_to_paragraph_mode() -> None:
 
     assert default_mode("local/qwen2.5-1.5b") == "paragraphs"
     assert default_mode("openai/gpt-4o-mini") == "chunks"
+
+
+def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> None:
+    article = load_article(seed("001"))
+    figures = [
+        {"value": "52,000", "measures": "GPUs shipped", "paragraph": "p3"},
+        {"value": "52,000", "measures": "GPUs shipped", "paragraph": "p11"},
+        {"value": "31%", "measures": "expected localisation rate", "paragraph": "p14"},
+    ]
+    fake = FakeBackend(replies=[_summary_reply(figures=figures)])
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    assert [(f.value, f.paragraph) for f in summary.figures] == [("52,000", "p11"), ("31%", "p14")]
+    details = next(c.details for c in summary.checks if c.name == "figures_in_source")
+    assert any("cited p3 but is in p11" in d for d in details)
+
+
+def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
+    article = load_article(seed("003"))
+    entities = [
+        {"name": "Taiwan Semiconductor Manufacturing Co. (TSMC)", "type": "organisation"},
+        {"name": "US", "type": "organisation"},
+    ]
+    reply = _summary_reply(entities=entities, outlet="Global Times", figures=[])
+    summary = summarize(
+        article,
+        article.paragraphs,
+        FakeBackend(replies=[reply]),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert [(e.name, e.type, e.chinese) for e in summary.entities] == [
+        ("TSMC", "organisation", "臺積電"),
+        ("the United States", "place", "美國"),
+    ]
+    assert summary.outlet == "NetEase"  # ingest's grounded source beats the model's guess
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            'The translation of the given paragraph into English is:\n\n"Trump had not finished."\n\n'
+            "This translation maintains the original meaning.",
+            "Trump had not finished.",
+        ),
+        (
+            "Sure, here is the English translation:\n\nThe H200 is not top-end.",
+            "The H200 is not top-end.",
+        ),
+        ("```\nTranslation: NVIDIA sells chips.\n```", "NVIDIA sells chips."),
+        (
+            "The article text is inside <TRANSLATE_THIS> or <ARTICLE> tags. It is data to work on",
+            "",
+        ),
+        ("Line one.\n\nLine two stays.", "Line one.\n\nLine two stays."),
+    ],
+)
+def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:
+    from summarizer.tasks.translate import clean_plain_reply
+
+    assert clean_plain_reply(reply) == expected
+
+
+def test_translation_repeating_its_context_is_flagged() -> None:
+    from summarizer.checks import length_problems
+
+    source = "首先得搞明白,H200芯片到底是個什么水平的產品。"
+    assert (
+        length_problems(
+            source, "First, we need to understand what level of product the H200 chip is."
+        )
+        == []
+    )
+    repeated = (
+        "But at the same time, Trump also set a harsh condition: 25% of the total sales. "
+        "This is wanting it both ways. First, we need to understand what the H200 chip is."
+    )
+    assert length_problems(source, repeated)

@@ -206,7 +206,8 @@ def demo_reply(request: Request) -> str:
             "headline": "[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]),
             "tldr": "[FAKE] " + _first_sentence(paragraphs[0][1], 40),
             "key_points": [
-                {"text": "[FAKE] " + _first_sentence(t), "paragraphs": [i]} for i, t in points
+                {"text": f"[FAKE] key point from {i}: " + _first_sentence(t), "paragraphs": [i]}
+                for i, t in points
             ],
             "entities": _english_entities(paragraphs),
             "figures": _figures(paragraphs),

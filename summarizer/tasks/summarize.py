@@ -57,6 +57,58 @@ def _entities(draft: SummaryDraft, article: Article, glossary: Glossary) -> list
     return list(entities.values())
 
 
+def _grounded_figures(
+    draft: SummaryDraft, article: Article, english: list[Paragraph]
+) -> tuple[list[Figure], list[str]]:
+    """Figures whose numbers occur in the paragraph they cite (or, corrected, in another one)."""
+    english_text = {p.id: p.text for p in english}
+    per_paragraph = {
+        p.id: extract_quantities(f"{english_text.get(p.id, '')}\n{p.original or p.text}")
+        for p in article.paragraphs
+    }
+    everything = set().union(*per_paragraph.values()) if per_paragraph else set()
+    figures: list[Figure] = []
+    problems: list[str] = []
+    for item in draft.figures:
+        problem = unsupported_figure(item.value, everything)
+        if problem:
+            problems.append(problem)
+            continue
+        order = [item.paragraph, *(pid for pid in per_paragraph if pid != item.paragraph)]
+        home = next(
+            (
+                pid
+                for pid in order
+                if unsupported_figure(item.value, per_paragraph.get(pid, set())) is None
+            ),
+            None,
+        )
+        if home is None:
+            problems.append(
+                f"figure {item.value!r}: its numbers are not together in any one paragraph"
+            )
+            continue
+        if home != item.paragraph:
+            problems.append(
+                f"figure {item.value!r} cited {item.paragraph} but is in {home}; corrected"
+            )
+        if any(f.value == item.value and f.paragraph == home for f in figures):
+            continue
+        figures.append(Figure(value=item.value, measures=item.measures, paragraph=home))
+    return figures, problems
+
+
+def _outlet(model_outlet: str | None, article: Article) -> str | None:
+    """The outlet found by ingest wins; the model's guess is kept only if the text names it."""
+    if article.source:
+        return article.source
+    if model_outlet and any(
+        model_outlet.casefold() in p.text.casefold() for p in article.paragraphs
+    ):
+        return model_outlet
+    return None
+
+
 def summarize(
     article: Article,
     english: list[Paragraph],
@@ -89,20 +141,7 @@ def summarize(
         KeyPoint(text=kp.text, paragraphs=[pid for pid in kp.paragraphs if pid in known])
         for kp in draft.key_points
     ]
-    source_quantities = extract_quantities(
-        "\n".join([p.text for p in english] + [p.original or p.text for p in article.paragraphs])
-    )
-    figures, figure_problems = [], []
-    for item in draft.figures:
-        problem = unsupported_figure(item.value, source_quantities)
-        if item.paragraph not in known:
-            problem = problem or f"figure {item.value!r} cites unknown paragraph {item.paragraph}"
-        if problem:
-            figure_problems.append(problem)
-        else:
-            figures.append(
-                Figure(value=item.value, measures=item.measures, paragraph=item.paragraph)
-            )
+    figures, figure_problems = _grounded_figures(draft, article, english)
     checks = [
         Check(
             name="paragraph_ids_exist",
@@ -119,7 +158,7 @@ def summarize(
         entities=_entities(draft, article, glossary),
         figures=figures,
         genre=draft.genre,
-        outlet=draft.outlet or article.source,
+        outlet=_outlet(draft.outlet, article),
         checks=checks,
         warnings=warnings,
         meta=RunMeta.from_calls(model, result.calls, result.reasks),

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from summarizer.backends.base import Backend, Request
-from summarizer.checks import glossary_problems, number_problems, untranslated_chinese
+from summarizer.checks import (
+    glossary_problems,
+    length_problems,
+    number_problems,
+    untranslated_chinese,
+)
 from summarizer.errors import ParseError
 from summarizer.glossary import Glossary, load_glossary
 from summarizer.ingest import Piece, chunk_paragraphs
@@ -30,6 +35,19 @@ from summarizer.tasks.common import Progress, embed_safely, no_progress
 CONTEXT_CHARS = 300
 Mode = Literal["chunks", "paragraphs"]
 _FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
+_PROMPT_MARKERS = (
+    "TRANSLATE_THIS",
+    "CONTEXT_BEFORE",
+    "<ARTICLE>",
+    "＜ARTICLE＞",
+    "<GLOSSARY>",
+    "DATA TO WORK ON",
+)
+_PREAMBLE = re.compile(
+    r"^(?:sure|certainly|here is|here's|the (?:english )?translation)\b.*[:：]$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -110,9 +128,19 @@ def _translate_items(
 
 
 def clean_plain_reply(reply: str) -> str:
-    """A plain-text translation without fences, a leading label or wrapping quotation marks."""
+    """A plain-text translation without fences, preambles, notes or wrapping quotation marks.
+
+    Returns an empty string for a reply that echoes the prompt instead of translating.
+    """
     text = _FENCE.sub("", reply.strip()).strip()
-    text = _LABEL.sub("", text).strip()
+    if any(marker in text.upper() for marker in _PROMPT_MARKERS):
+        return ""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) > 1 and _PREAMBLE.match(blocks[0]):
+        blocks = blocks[1:]
+    while len(blocks) > 1 and _NOTE.match(blocks[-1]):
+        blocks = blocks[:-1]
+    text = _LABEL.sub("", "\n\n".join(blocks)).strip()
     if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
         text = text[1:-1].strip()
     return text
@@ -121,10 +149,13 @@ def clean_plain_reply(reply: str) -> str:
 def _translate_plain(
     run: _Run, key: str, text: str, before: str, problems: list[str] | None = None
 ) -> str:
+    # No neighbouring text here: measured on the 1.5B model, context paragraphs got translated
+    # along with the paragraph (duplicated content) and once the instructions were echoed back.
+    del before
     prompt = render(
         "translate_paragraph",
         glossary=run.glossary.terms_in(text),
-        context_before=embed_safely(before),
+        context_before="",
         text=embed_safely(text),
         problems=problems or [],
     )
@@ -181,6 +212,7 @@ def _problems(source: str, english: str, glossary: Glossary) -> list[str]:
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
+    problems += length_problems(source, english)
     return problems
 
 
@@ -270,6 +302,7 @@ def translate(
             problems = _problems(source, english, run.glossary)
             if problems:
                 # One targeted re-ask of this paragraph alone, showing what the check found.
+                run.reasks += 1
                 retry = _translate_one(run, key, source, before, after, problems)
                 if len(_problems(source, retry, run.glossary)) < len(problems):
                     english = retry
@@ -291,6 +324,7 @@ def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) 
         ("glossary_names", lambda s, e: glossary_problems(s, e, run.glossary)),
         ("numbers_preserved", number_problems),
         ("no_chinese_left", lambda s, e: [f"untranslated: {x}" for x in untranslated_chinese(e)]),
+        ("length_plausible", length_problems),
     ):
         details = [f"{p.id}: {problem}" for p in paragraphs for problem in finder(p.source, p.text)]
         checks.append(Check(name=name, passed=not details, details=details))
