@@ -137,10 +137,16 @@ def summarize(
     known = set(article.paragraph_ids())
 
     bad_ids = sorted({pid for kp in draft.key_points for pid in kp.paragraphs if pid not in known})
-    key_points = [
-        KeyPoint(text=kp.text, paragraphs=[pid for pid in kp.paragraphs if pid in known])
-        for kp in draft.key_points
-    ]
+    key_points: list[KeyPoint] = []
+    for kp in draft.key_points:
+        if any(kp.text.strip().casefold() == seen.text.casefold() for seen in key_points):
+            warnings.append(f"duplicate key point dropped: {kp.text[:80]!r}")
+            continue
+        key_points.append(
+            KeyPoint(
+                text=kp.text.strip(), paragraphs=[pid for pid in kp.paragraphs if pid in known]
+            )
+        )
     figures, figure_problems = _grounded_figures(draft, article, english)
     checks = [
         Check(
