@@ -36,8 +36,8 @@ def eval_group() -> None:
     "--prompt-variant",
     "variants",
     multiple=True,
-    type=click.Choice(["pipeline", "naive"]),
-    help="Which prompts to run (default: both, so the report shows what the pipeline adds).",
+    type=click.Choice(["pipeline", "refine", "naive"]),
+    help="pipeline, refine (pipeline with critique-and-improve translation) or naive; default: pipeline and naive.",
 )
 @click.option(
     "--limit", type=click.IntRange(1), default=None, help="At most K examples per task and dataset."

@@ -40,6 +40,7 @@ from summarizer.tasks.stance import label_stance
 from summarizer.tasks.translate import translate
 
 VARIANTS = ("pipeline", "naive")
+ALL_VARIANTS = ("pipeline", "refine", "naive")  # refine: the pipeline with --refine translation
 Progress = Callable[[str], None]
 
 
@@ -102,7 +103,7 @@ def _translation_doc(ctx: RunContext, doc: str, segments: list[Segment]) -> dict
     reference = "\n".join(s.en for s in segments)
     source = "\n".join(s.zh for s in segments)
     try:
-        if ctx.variant == "pipeline":
+        if ctx.variant in ("pipeline", "refine"):
             result = translate(
                 _doc_article(doc, segments),
                 ctx.backend,
@@ -110,6 +111,7 @@ def _translation_doc(ctx: RunContext, doc: str, segments: list[Segment]) -> dict
                 glossary=ctx.glossary,
                 chunk_tokens=ctx.settings.translate_chunk_tokens,
                 max_reasks=ctx.settings.max_reasks,
+                refine=ctx.variant == "refine",
             )
             hypothesis = "\n".join(p.text for p in result.paragraphs)
             record.update(_meta_fields(result.meta))
@@ -156,7 +158,7 @@ def _summary_example(ctx: RunContext, ref: SummaryRef, target: str | None) -> di
     }
     try:
         article = load_article(ref.article, name=ref.id)
-        if ctx.variant == "pipeline":
+        if ctx.variant != "naive":
             brief = make_brief(
                 article,
                 ctx.backend,
@@ -164,6 +166,7 @@ def _summary_example(ctx: RunContext, ref: SummaryRef, target: str | None) -> di
                 settings=ctx.settings,
                 target=target,
                 glossary=ctx.glossary,
+                refine=ctx.variant == "refine",
             )
             summary = brief.summary
             dropped = next(
@@ -191,7 +194,7 @@ def _summary_example(ctx: RunContext, ref: SummaryRef, target: str | None) -> di
             rouge_l=rouge_l(hyp, gold),
             key_point_recall=key_point_recall(output["key_points"], ref.key_points),
             entity_name_accuracy=entity_name_accuracy(output["entities"], reference["entities"])
-            if ctx.variant == "pipeline"
+            if ctx.variant != "naive"
             else None,
         )
     except SummarizerError as exc:
@@ -215,7 +218,7 @@ def _stance_example(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
             if ref.article
             else article_from_text(ref.text or "", name=ref.id)
         )
-        if ctx.variant == "pipeline":
+        if ctx.variant != "naive":
             translation = None
             if article.language in ("zh", "mixed"):
                 translation = translate(
@@ -224,6 +227,7 @@ def _stance_example(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
                     model=ctx.model,
                     glossary=ctx.glossary,
                     chunk_tokens=ctx.settings.translate_chunk_tokens,
+                    refine=ctx.variant == "refine",
                 )
             stance = label_stance(
                 article,

@@ -127,6 +127,7 @@ def main(ctx: click.Context, cache_dir: Path | None, no_cache: bool) -> None:
 @click.option(
     "--glossary", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
 )
+@click.option("--refine", is_flag=True, help="Critique the draft translation and improve it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
 @click.pass_context
 def brief(
@@ -135,6 +136,7 @@ def brief(
     model: str | None,
     target: str | None,
     glossary: Path | None,
+    refine: bool,
     as_json: bool,
 ) -> None:
     """Clean, translate, summarise and label the stance of SOURCE (a file, or - for stdin)."""
@@ -155,6 +157,7 @@ def brief(
             model=settings.model,
             settings=settings,
             target=target,
+            refine=refine,
             on_progress=_StderrProgress(),
         )
     except SummarizerError as exc:

@@ -40,3 +40,31 @@ def test_translates_a_short_chinese_paragraph(local_settings: Settings) -> None:
         and result.meta.completion_tokens > 0
         and result.meta.cached_calls == 0
     )
+
+
+SHORT_ARTICLE = (
+    "美国商务部本周批准英伟达向中国出口H200芯片，但要求将销售额的25%交给美国政府。\n"
+    "评论人士认为，这一条件说明华盛顿既想赚中国的钱，又想遏制中国科技发展。"
+)
+
+
+def test_brief_end_to_end(local_settings: Settings) -> None:
+    from summarizer.tasks.brief import make_brief
+
+    article = article_from_text(SHORT_ARTICLE, name="short-brief")
+    brief = make_brief(
+        article,
+        make_backend(local_settings, MODEL),
+        model=MODEL,
+        settings=local_settings,
+        target="US export controls on AI chips to China",
+    )
+    english = " ".join(p.text for p in brief.translation.paragraphs) if brief.translation else ""
+    assert re.search(r"nvidia", english, re.IGNORECASE) and "25" in english
+    assert not re.search(r"[\u4e00-\u9fff]", brief.summary.headline + brief.summary.tldr)
+    assert 1 <= len(brief.summary.key_points) <= 7
+    assert brief.stance.target == "US export controls on AI chips to China"
+    assert brief.stance.label in {"supportive", "critical", "neutral", "mixed"}
+    for evidence in brief.stance.evidence:  # every surviving quote is really in the text
+        assert evidence.paragraph in {"p1", "p2"}
+    assert brief.meta.calls >= 4 and brief.meta.cached_calls == 0

@@ -29,6 +29,7 @@ def make_brief(
     settings: Settings | None = None,
     target: str | None = None,
     glossary: Glossary | None = None,
+    refine: bool = False,
     on_progress: Progress = no_progress,
 ) -> Brief:
     """Run the whole pipeline on a cleaned article.
@@ -47,6 +48,7 @@ def make_brief(
             glossary=glossary,
             chunk_tokens=settings.translate_chunk_tokens,
             max_reasks=settings.max_reasks,
+            refine=refine,
             on_progress=on_progress,
         )
     english = english_paragraphs(article, translation)
