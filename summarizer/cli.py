@@ -399,6 +399,34 @@ class _BatchProgress:
             self.last = now
 
 
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind (loopback by default).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(1),
+    default=900.0,
+    show_default=True,
+    help="Per-request model timeout in seconds.",
+)
+@model_option
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, timeout_s: float, model: str | None) -> None:
+    """Run the HTTP service and the reader page (bearer auth when SUMMARIZER_API_TOKEN is set)."""
+    import uvicorn
+
+    from summarizer.server import create_app
+
+    app = create_app(_settings(ctx).with_overrides(model=model), model_timeout_s=timeout_s)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.group()
 def cache() -> None:
     """Inspect or clear the response cache."""

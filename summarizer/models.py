@@ -10,7 +10,7 @@ from summarizer.backends.base import Backend
 from summarizer.backends.fake import fake_from_model_string
 from summarizer.cache import CachedBackend, ResponseCache
 from summarizer.config import Settings
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, ModelUnavailableError
 from summarizer.retry import RetryingBackend
 
 # Provider prefixes and the environment variable that holds their key.
@@ -50,6 +50,10 @@ def make_backend(
         inner = fake_from_model_string(model)
     else:
         from summarizer.backends.litellm_backend import LiteLLMBackend
+
+        status = model_status(model, settings)
+        if not status.usable:  # fail now, not after retrying a request that cannot succeed
+            raise ModelUnavailableError(f"{model}: {status.reason}")
 
         inner = LiteLLMBackend(settings.resolved_cache_dir())
     backend: Backend = RetryingBackend(

@@ -109,6 +109,18 @@ def test_missing_file_and_bad_model_string() -> None:
     assert b"Traceback" not in bad.stderr
 
 
+def test_hosted_model_without_key_fails_at_once() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", "brief", str(seed("004")), "-m", "openai/gpt-4o-mini"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and b"OPENAI_API_KEY is not set" in result.stderr
+
+
 def test_models_lists_status_without_leaking_keys() -> None:
     secret = "sk-test-ABCDEFGHIJKLMNOPQRSTUVWX"
     result = run("models", env={"OPENAI_API_KEY": secret})

@@ -1,0 +1,420 @@
+"""The HTTP service (FastAPI): the same pipeline as the CLI, behind JSON routes and a reader page.
+
+Model calls run in worker threads with a per-request timeout, so they never block the event
+loop. Errors are JSON ``{"error": {"code", "message"}}`` with a stable code; never a traceback,
+never a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from summarizer import __version__
+from summarizer.config import Settings
+from summarizer.errors import (
+    BackendError,
+    ConfigError,
+    InputError,
+    ModelUnavailableError,
+    ParseError,
+    SummarizerError,
+)
+from summarizer.glossary import Glossary, load_glossary, parse_glossary
+from summarizer.ingest import article_from_text
+from summarizer.jobs import JobStore
+from summarizer.models import make_backend, model_status
+from summarizer.redact import redact
+from summarizer.schemas import Article, Brief, Translation
+from summarizer.tasks.brief import make_brief
+from summarizer.tasks.translate import translate
+
+log = logging.getLogger(__name__)
+DEFAULT_MODEL_TIMEOUT_S = 900.0
+MAX_BATCH_ITEMS = 10_000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, description="The article as plain text.")
+    html: str | None = Field(default=None, description="The article as a saved HTML page.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError('give exactly one of "text" or "html"')
+        return self
+
+
+class TranslateIn(ArticleIn):
+    model: str | None = None
+    glossary: str | None = Field(
+        default=None, description="Extra glossary lines: chinese<TAB>english."
+    )
+
+
+class BriefIn(TranslateIn):
+    target: str | None = Field(default=None, max_length=300)
+
+
+class BatchItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    text: str | None = None
+    html: str | None = None
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+    model: str | None = None
+    target: str | None = Field(default=None, max_length=300)
+
+
+class ModelInfo(BaseModel):
+    model: str
+    usable: bool
+    reason: str
+    default: bool
+
+
+class BatchStatus(BaseModel):
+    id: str
+    state: Literal["queued", "running", "done", "failed"]
+    total: int
+    done: int
+    failed: int
+    model: str
+    error: str | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"error": {"code": code, "message": redact(message)}}
+    )
+
+
+def _status_for(exc: SummarizerError) -> tuple[int, str]:
+    if isinstance(exc, InputError):
+        return (413, "payload_too_large") if "limit" in str(exc) else (400, "input_error")
+    if isinstance(exc, ConfigError):
+        return 400, "config_error"
+    if isinstance(exc, ParseError):
+        return 502, "parse_error"
+    if isinstance(exc, ModelUnavailableError):
+        return 503, "backend_unavailable"
+    if isinstance(exc, BackendError):
+        return (503, "backend_unavailable") if exc.transient else (502, "backend_error")
+    return 500, "internal_error"
+
+
+class _BodyLimit:
+    """ASGI middleware: refuse request bodies over ``limit`` bytes, declared or streamed."""
+
+    def __init__(self, app: Any, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        too_large = _error(
+            413, "payload_too_large", f"request body is over the {self.limit:,}-byte limit"
+        )
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await too_large(scope, receive, send)
+            return
+        if declared is not None:
+            await self.app(scope, receive, send)  # the server enforces the declared length
+            return
+        # A streamed (chunked) body: buffer it up to the limit, then replay it.
+        messages = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await too_large(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        replay = iter(messages)
+
+        async def replayed() -> dict[str, Any]:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, replayed, send)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    token: str | None = None,
+    model_timeout_s: float = DEFAULT_MODEL_TIMEOUT_S,
+) -> FastAPI:
+    """The service. ``token`` (default ``SUMMARIZER_API_TOKEN``) turns on bearer auth."""
+    settings = settings or Settings.from_env()
+    token = token if token is not None else os.environ.get("SUMMARIZER_API_TOKEN") or None
+    jobs = JobStore(settings.resolved_cache_dir() / "batches", settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resumed = jobs.resume_all()
+        if resumed:
+            log.warning("resumed %d batch job(s)", len(resumed))
+        yield
+
+    app = FastAPI(
+        title="summarizer",
+        version=__version__,
+        lifespan=lifespan,
+        description="English briefs of Chinese news, with checked evidence.",
+        responses={
+            400: {"model": ErrorOut},
+            401: {"model": ErrorOut},
+            413: {"model": ErrorOut},
+            422: {"model": ErrorOut},
+            502: {"model": ErrorOut},
+            503: {"model": ErrorOut},
+            504: {"model": ErrorOut},
+        },
+    )
+
+    @app.middleware("http")
+    async def auth(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        public = request.url.path in (
+            "/healthz",
+            "/",
+            "/favicon.ico",
+        ) or request.url.path.startswith("/static/")
+        if token and not public:
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return _error(401, "unauthorized", "missing or wrong bearer token")
+        try:
+            return await call_next(request)
+        except ApiError as exc:
+            return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(SummarizerError)
+    async def summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:
+        status, code = _status_for(exc)
+        return _error(status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
+            for e in exc.errors()[:5]
+        )
+        return _error(422, "invalid_request", problems or "invalid request")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error(
+            "internal error on %s: %s", request.url.path, redact(f"{type(exc).__name__}: {exc}")
+        )
+        return _error(500, "internal_error", "internal error; see the server log")
+
+    def _article(body: ArticleIn) -> Article:
+        text = body.text if body.text is not None else body.html or ""
+        if len(text.encode("utf-8", errors="replace")) > settings.max_input_bytes:
+            raise InputError(f"article: input is over the {settings.max_input_bytes:,}-byte limit")
+        return article_from_text(text, name="request", html=body.html is not None)
+
+    def _backend(requested: str | None) -> Any:
+        try:
+            return make_backend(settings, requested or settings.model)
+        except ModelUnavailableError as exc:
+            if requested:  # the client asked for a model this server cannot run
+                raise ApiError(400, "model_unavailable", str(exc)) from None
+            raise
+
+    def _glossary(extra: str | None) -> Glossary:
+        base = load_glossary(settings.glossary_path)
+        return base.extended(parse_glossary(extra, "request", "request")) if extra else base
+
+    async def _in_thread(function: Callable[[], Any]) -> Any:
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(function), timeout=model_timeout_s)
+        except TimeoutError:
+            raise ApiError(
+                504, "timeout", f"the model did not finish within {model_timeout_s:.0f} s"
+            ) from None
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/v1/models", response_model=list[ModelInfo])
+    async def models() -> list[ModelInfo]:
+        names = list(
+            dict.fromkeys([settings.model, "local/qwen2.5-1.5b", "fake", "openai/gpt-4o-mini"])
+        )
+        statuses = [model_status(name, settings) for name in names]
+        return [
+            ModelInfo(
+                model=s.model, usable=s.usable, reason=s.reason, default=s.model == settings.model
+            )
+            for s in statuses
+        ]
+
+    @app.post("/v1/clean", response_model=Article)
+    async def clean(body: ArticleIn) -> Article:
+        return _article(body)
+
+    @app.post("/v1/translate", response_model=Translation)
+    async def translate_route(body: TranslateIn) -> Translation:
+        article = _article(body)
+        model = body.model or settings.model
+        backend = _backend(body.model)
+        glossary = _glossary(body.glossary)
+        result: Translation = await _in_thread(
+            lambda: translate(
+                article,
+                backend,
+                model=model,
+                glossary=glossary,
+                chunk_tokens=settings.translate_chunk_tokens,
+                max_reasks=settings.max_reasks,
+            )
+        )
+        return result
+
+    @app.post("/v1/brief", response_model=Brief)
+    async def brief(body: BriefIn) -> Brief:
+        article = _article(body)
+        model = body.model or settings.model
+        backend = _backend(body.model)
+        glossary = _glossary(body.glossary)
+        result: Brief = await _in_thread(
+            lambda: make_brief(
+                article,
+                backend,
+                model=model,
+                settings=settings.with_overrides(model=model),
+                target=body.target,
+                glossary=glossary,
+            )
+        )
+        return result
+
+    @app.post("/v1/batches", status_code=202, response_model=BatchStatus)
+    async def create_batch(request: Request) -> BatchStatus:
+        body = await _batch_body(request)
+        model = body.model or settings.model
+        _backend(body.model)  # an unusable model or a bad fake option fails here, not in the job
+        items = [
+            {k: v for k, v in item.model_dump().items() if v is not None} for item in body.items
+        ]
+        if len({item["id"] for item in items}) != len(items):
+            raise ApiError(400, "input_error", "batch item ids must be unique")
+        job_id = jobs.create(items, model, body.target)
+        return BatchStatus(**jobs.status(job_id).as_dict())
+
+    @app.get("/v1/batches/{job_id}", response_model=BatchStatus)
+    async def batch_status(job_id: str) -> BatchStatus:
+        if not jobs.exists(job_id):
+            raise ApiError(404, "not_found", f"no batch {job_id}")
+        return BatchStatus(**jobs.status(job_id).as_dict())
+
+    @app.get(
+        "/v1/batches/{job_id}/results",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"application/x-ndjson": {}}}},
+    )
+    async def batch_results(job_id: str) -> StreamingResponse:
+        if not jobs.exists(job_id):
+            raise ApiError(404, "not_found", f"no batch {job_id}")
+        path = jobs.results_path(job_id)
+
+        async def lines() -> AsyncIterator[bytes]:
+            if not path.exists():
+                return
+            with path.open("rb") as handle:
+                for line in handle:
+                    if line.endswith(b"\n"):  # a line still being written is left for later
+                        yield line
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def reader() -> HTMLResponse:
+        return HTMLResponse(_asset("index.html"))
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        types = {".js": "text/javascript", ".css": "text/css"}
+        suffix = Path(name).suffix
+        if suffix not in types or "/" in name or name.startswith("."):
+            raise ApiError(404, "not_found", f"no asset {name}")
+        try:
+            return Response(_asset(name), media_type=types[suffix])
+        except FileNotFoundError:
+            raise ApiError(404, "not_found", f"no asset {name}") from None
+
+    return _with_limit(app, settings.max_input_bytes)
+
+
+def _with_limit(app: FastAPI, limit: int) -> FastAPI:
+    # JSON escaping can double an article's size; allow for it, the article limit still applies.
+    app.add_middleware(_BodyLimit, limit=limit * 2 + 64_000)
+    return app
+
+
+async def _batch_body(request: Request) -> BatchIn:
+    """A batch as JSON ``{"items": [...]}`` or as a JSONL upload of items."""
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "")
+    try:
+        if "ndjson" in content_type or "jsonl" in content_type:
+            items = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+            return BatchIn(items=items)
+        return BatchIn.model_validate_json(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else "malformed body"
+        raise ApiError(422, "invalid_request", f"batch body: {message}") from None
+
+
+def _asset(name: str) -> str:
+    return (resources.files("summarizer") / "web" / name).read_text(encoding="utf-8")

@@ -1,0 +1,124 @@
+"use strict";
+const $ = (id) => document.getElementById(id);
+let tokenNeeded = false;
+
+function headers() {
+  const h = { "Content-Type": "application/json" };
+  const token = $("token").value || sessionStorage.getItem("summarizer-token");
+  if (token) h.Authorization = "Bearer " + token;
+  return h;
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function loadModels() {
+  const response = await fetch("/v1/models", { headers: headers() });
+  if (response.status === 401) { tokenNeeded = true; $("token-label").hidden = false; return; }
+  const models = await response.json();
+  $("model").replaceChildren(...models.map((m) => {
+    const option = el("option", m.model + (m.usable ? "" : " (not usable: " + m.reason + ")"));
+    option.value = m.model; option.disabled = !m.usable; option.selected = m.default;
+    return option;
+  }));
+}
+
+function highlight(ids, quote) {
+  document.querySelectorAll("#paragraphs tr").forEach((row) => row.classList.toggle("hl", ids.includes(row.dataset.id)));
+  document.querySelectorAll("#paragraphs mark").forEach((m) => m.replaceWith(m.textContent));
+  if (quote) {
+    document.querySelectorAll("#paragraphs tr.hl td").forEach((cell) => {
+      const at = cell.textContent.indexOf(quote);
+      if (at >= 0) {
+        const text = cell.textContent;
+        cell.replaceChildren(text.slice(0, at), el("mark", quote), text.slice(at + quote.length));
+      }
+    });
+  }
+  const first = document.querySelector("#paragraphs tr.hl");
+  if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+}
+
+function refs(ids, quote) {
+  return ids.map((id) => {
+    const link = el("span", "[" + id + "]", "ref");
+    link.addEventListener("click", () => highlight([id], quote));
+    return link;
+  });
+}
+
+function render(brief) {
+  const s = brief.summary, st = brief.stance;
+  $("headline").textContent = s.headline;
+  $("meta").textContent = [s.outlet, s.genre, brief.article.language, brief.meta.model,
+    brief.meta.calls + " calls (" + brief.meta.cached_calls + " cached)"].filter(Boolean).join(" · ");
+  $("tldr").textContent = s.tldr;
+  $("points").replaceChildren(...s.key_points.map((kp) => {
+    const li = el("li", kp.text); li.append(...refs(kp.paragraphs)); return li;
+  }));
+  const label = el("span", st.label, "label " + st.label);
+  $("stance").replaceChildren(label, " toward ", el("em", st.target),
+    (st.target_inferred ? " (inferred)" : "") + ", confidence " + st.confidence.toFixed(2) +
+    (st.supported ? "" : " — unsupported: no quote survived the checks"));
+  $("rationale").textContent = st.rationale;
+  $("quotes").replaceChildren(...st.evidence.map((e) => {
+    const li = el("li"); li.append(el("q", e.quote), " (" + e.source + ")", ...refs([e.paragraph], e.quote)); return li;
+  }));
+  $("entities").replaceChildren(...s.entities.map((e) => el("li", e.name + (e.chinese ? " (" + e.chinese + ")" : "") + " — " + e.type)));
+  $("figures").replaceChildren(...s.figures.map((f) => { const li = el("li", f.value + " — " + f.measures); li.append(...refs([f.paragraph])); return li; }));
+  $("warnings").replaceChildren(...brief.warnings.map((w) => el("li", w)));
+  $("warnings-box").hidden = brief.warnings.length === 0;
+  const english = {};
+  if (brief.translation) brief.translation.paragraphs.forEach((p) => { english[p.id] = p.text; });
+  $("paragraphs").tBodies[0].replaceChildren(...brief.article.paragraphs.map((p) => {
+    const row = el("tr"); row.dataset.id = p.id;
+    row.append(el("td", p.id), el("td", p.text), el("td", english[p.id] || (brief.translation ? "" : "(English source)")));
+    return row;
+  }));
+  $("brief").hidden = false;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const text = $("text").value.trim();
+  if (!text) { $("status").textContent = "Paste an article or choose a file first."; return; }
+  if (tokenNeeded && $("token").value) sessionStorage.setItem("summarizer-token", $("token").value);
+  const isHtml = /^\s*<(!doctype|html)/i.test(text);
+  const body = { model: $("model").value || null, target: $("target").value.trim() || null };
+  body[isHtml ? "html" : "text"] = text;
+  $("submit").disabled = true;
+  $("status").className = "";
+  $("status").textContent = "Working… a local model takes a few minutes for a long article.";
+  try {
+    const response = await fetch("/v1/brief", { method: "POST", headers: headers(), body: JSON.stringify(body) });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error ? data.error.code + ": " + data.error.message : response.statusText);
+    render(data);
+    $("status").textContent = "Done.";
+  } catch (error) {
+    $("status").className = "error";
+    $("status").textContent = String(error.message || error);
+  } finally {
+    $("submit").disabled = false;
+  }
+}
+
+function readFile(file) {
+  const reader = new FileReader();
+  reader.onload = () => { $("text").value = reader.result; };
+  reader.readAsText(file);
+}
+
+$("form").addEventListener("submit", submit);
+$("file").addEventListener("change", (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
+$("text").addEventListener("dragover", (e) => { e.preventDefault(); $("text").classList.add("drop"); });
+$("text").addEventListener("dragleave", () => $("text").classList.remove("drop"));
+$("text").addEventListener("drop", (e) => {
+  e.preventDefault(); $("text").classList.remove("drop");
+  if (e.dataTransfer.files[0]) readFile(e.dataTransfer.files[0]);
+});
+loadModels();

@@ -1,0 +1,236 @@
+"""The HTTP service, started for real with uvicorn on a free loopback port, on the fake backend."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from summarizer.schemas import Article, Brief, Translation
+from tests.conftest import seed
+from tests.server_process import Server, allow_loopback
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only() -> None:
+    allow_loopback()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    allow_loopback()
+    running = Server(tmp_path_factory.mktemp("server-cache")).start()
+    yield running
+    running.stop()
+
+
+def test_health_models_and_openapi(server: Server) -> None:
+    assert httpx.get(f"{server.url}/healthz").json()["status"] == "ok"
+    models = httpx.get(f"{server.url}/v1/models").json()
+    assert {"model": "fake", "usable": True}.items() <= next(
+        m for m in models if m["model"] == "fake"
+    ).items()
+    paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+    assert {
+        "/v1/brief",
+        "/v1/translate",
+        "/v1/clean",
+        "/v1/batches",
+        "/v1/batches/{job_id}",
+    } <= set(paths)
+
+
+def test_clean_translate_brief(server: Server) -> None:
+    text = seed("003").read_text(encoding="utf-8")
+    article = Article.model_validate(
+        httpx.post(f"{server.url}/v1/clean", json={"text": text}).json()
+    )
+    assert article.language == "zh" and article.repairs
+    translation = Translation.model_validate(
+        httpx.post(f"{server.url}/v1/translate", json={"text": text}, timeout=60).json()
+    )
+    assert len(translation.paragraphs) == len(article.paragraphs)
+    response = httpx.post(
+        f"{server.url}/v1/brief", json={"text": text, "target": "US export controls"}, timeout=60
+    )
+    brief = Brief.model_validate(response.json())
+    assert brief.stance.target == "US export controls" and brief.summary.headline.startswith(
+        "[FAKE]"
+    )
+    html = (
+        "<html><body><article>"
+        + "".join(f"<p>{line}</p>" for line in seed("004").read_text().splitlines()[4:14])
+        + "</article></body></html>"
+    )
+    from_html = httpx.post(f"{server.url}/v1/brief", json={"html": html}, timeout=60)
+    assert from_html.status_code == 200 and "Lutnick" in json.dumps(from_html.json()["article"])
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"text": ""}, 400, "input_error"),
+        ({"text": "   "}, 400, "input_error"),
+        ({}, 422, "invalid_request"),
+        ({"text": "a", "html": "<p>b</p>"}, 422, "invalid_request"),
+        ({"text": "x", "unexpected": 1}, 422, "invalid_request"),
+        ({"text": "Nvidia sells chips in China.", "model": "fake?speed=2"}, 400, "config_error"),
+        (
+            {"text": "Nvidia sells chips in China.", "model": "openai/gpt-4o-mini"},
+            400,
+            "model_unavailable",
+        ),
+    ],
+)
+def test_errors_are_json_with_stable_codes(
+    server: Server, body: dict[str, object], status: int, code: str
+) -> None:
+    response = httpx.post(f"{server.url}/v1/brief", json=body)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert "Traceback" not in response.text
+
+
+def test_malformed_and_oversized_bodies(server: Server) -> None:
+    malformed = httpx.post(
+        f"{server.url}/v1/brief", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert malformed.status_code == 422 and malformed.json()["error"]["code"] == "invalid_request"
+    huge = httpx.post(f"{server.url}/v1/brief", json={"text": "中" * 1_100_000}, timeout=30)
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "payload_too_large"
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(40):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    streamed = httpx.post(
+        f"{server.url}/v1/clean",
+        content=chunks(),
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
+    assert streamed.status_code == 413
+    missing = httpx.get(f"{server.url}/v1/batches/doesnotexist")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_reader_page_is_served_offline(server: Server) -> None:
+    page = httpx.get(server.url + "/")
+    assert page.status_code == 200 and "<form" in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+    for asset in ("app.js", "style.css"):
+        response = httpx.get(f"{server.url}/static/{asset}")
+        assert response.status_code == 200 and "http" not in response.text.replace("http-equiv", "")
+    assert httpx.get(f"{server.url}/static/../server.py").status_code == 404
+
+
+def test_bearer_token(tmp_path: Path) -> None:
+    token = "s3cret-token-value-123456"
+    secured = Server(tmp_path / "cache", env={"SUMMARIZER_API_TOKEN": token}).start()
+    try:
+        assert httpx.get(f"{secured.url}/healthz").status_code == 200
+        denied = httpx.get(f"{secured.url}/v1/models")
+        assert denied.status_code == 401 and denied.json()["error"]["code"] == "unauthorized"
+        assert token not in denied.text
+        wrong = httpx.get(f"{secured.url}/v1/models", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        allowed = httpx.get(
+            f"{secured.url}/v1/models", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert allowed.status_code == 200
+        brief = httpx.post(f"{secured.url}/v1/brief", json={"text": "Nvidia sells chips."})
+        assert brief.status_code == 401
+    finally:
+        secured.stop()
+
+
+def _wait_done(url: str, job: str, timeout: float = 120) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/v1/batches/{job}").json()
+        if status["state"] in ("done", "failed"):
+            return dict(status)
+        time.sleep(0.2)
+    raise AssertionError("batch did not finish")
+
+
+def test_batch_survives_a_server_restart(tmp_path: Path) -> None:
+    items = [
+        {
+            "id": f"n{i}",
+            "text": f"Nvidia sold {i + 1} chips in China on Monday.\nThe US rules changed in {2020 + i % 5}.",
+        }
+        for i in range(120)
+    ]
+    items.append({"id": "bad", "text": ""})
+    first = Server(tmp_path / "cache", model="fake?latency=0.1").start()
+    try:
+        created = httpx.post(f"{first.url}/v1/batches", json={"items": items}, timeout=30)
+        assert created.status_code == 202
+        job = created.json()["id"]
+        time.sleep(1.5)  # 121 articles x 2 calls x 0.1 s / 8 at once: about 3 s in all
+        progress = httpx.get(f"{first.url}/v1/batches/{job}").json()
+        assert progress["state"] == "running" and progress["done"] < 121
+    finally:
+        first.kill()
+    second = Server(tmp_path / "cache", model="fake?latency=0.1", port=first.port).start()
+    try:
+        final = _wait_done(second.url, job)
+        assert final == {**final, "state": "done", "total": 121, "done": 120, "failed": 1}
+        lines = httpx.get(f"{second.url}/v1/batches/{job}/results").text.splitlines()
+        records = [json.loads(line) for line in lines]
+        assert Counter(r["id"] for r in records) == Counter(i["id"] for i in items)
+    finally:
+        second.stop()
+
+
+def test_batch_as_jsonl_upload(server: Server) -> None:
+    body = "\n".join(
+        json.dumps({"id": f"j{i}", "text": f"Huawei shipped {i} Ascend chips, analysts said."})
+        for i in range(5)
+    )
+    created = httpx.post(
+        f"{server.url}/v1/batches", content=body, headers={"content-type": "application/x-ndjson"}
+    )
+    assert created.status_code == 202
+    final = _wait_done(server.url, created.json()["id"])
+    assert final["done"] == 5
+    duplicate = httpx.post(
+        f"{server.url}/v1/batches",
+        json={"items": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]},
+    )
+    assert duplicate.status_code == 400
+
+
+def test_schemathesis_finds_no_server_errors(server: Server) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{server.url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "25",
+            "--seed",
+            "1",
+            "--exclude-path-regex",
+            "^/v1/batches$",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
