@@ -31,7 +31,11 @@ def is_fake(model: str) -> bool:
 
 
 def make_backend(
-    settings: Settings, model: str | None = None, *, raw: Backend | None = None
+    settings: Settings,
+    model: str | None = None,
+    *,
+    raw: Backend | None = None,
+    cache: ResponseCache | None = None,
 ) -> Backend:
     """The backend for ``model`` (default: the settings' model) with retries and cache.
 
@@ -39,6 +43,7 @@ def make_backend(
         settings: cache, retry and model settings.
         model: a litellm model string, ``local/<name>`` or ``fake[?knobs]``.
         raw: use this backend instead of building one (tests pass a scripted fake here).
+        cache: share this open response cache instead of opening the settings' one.
     """
     model = model or settings.model
     if not model:
@@ -60,8 +65,12 @@ def make_backend(
         inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait_s
     )
     if settings.use_cache:
-        backend = CachedBackend(backend, ResponseCache(settings.resolved_cache_dir() / "responses"))
+        backend = CachedBackend(backend, cache or open_response_cache(settings))
     return backend
+
+
+def open_response_cache(settings: Settings) -> ResponseCache:
+    return ResponseCache(settings.resolved_cache_dir() / "responses")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ never a key.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -24,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from summarizer import __version__
+from summarizer.backends.base import Backend
 from summarizer.config import Settings
 from summarizer.errors import (
     BackendError,
@@ -36,7 +38,7 @@ from summarizer.errors import (
 from summarizer.glossary import Glossary, load_glossary, parse_glossary
 from summarizer.ingest import article_from_text
 from summarizer.jobs import JobStore
-from summarizer.models import make_backend, model_status
+from summarizer.models import make_backend, model_status, open_response_cache
 from summarizer.redact import redact
 from summarizer.schemas import Article, Brief, Translation
 from summarizer.tasks.brief import make_brief
@@ -262,9 +264,16 @@ def create_app(
             raise InputError(f"article: input is over the {settings.max_input_bytes:,}-byte limit")
         return article_from_text(text, name="request", html=body.html is not None)
 
-    def _backend(requested: str | None) -> Any:
+    shared_cache = open_response_cache(settings) if settings.use_cache else None
+    backends: dict[str, Backend] = {}
+    fingerprint = pipeline_fingerprint(load_glossary(settings.glossary_path))
+
+    def _backend(requested: str | None) -> Backend:
+        model = requested or settings.model
         try:
-            return make_backend(settings, requested or settings.model)
+            if model not in backends:
+                backends[model] = make_backend(settings, model, cache=shared_cache)
+            return backends[model]
         except ModelUnavailableError as exc:
             if requested:  # the client asked for a model this server cannot run
                 raise ApiError(400, "model_unavailable", str(exc)) from None
@@ -322,9 +331,17 @@ def create_app(
         return result
 
     @app.post("/v1/brief", response_model=Brief)
-    async def brief(body: BriefIn) -> Brief:
-        article = _article(body)
+    async def brief(body: BriefIn) -> Response:
         model = body.model or settings.model
+        # Identical requests get the stored brief: the same inputs, prompts, glossary, schema and
+        # package version would only replay cached model calls.
+        key = result_key("brief", {**body.model_dump(), "model": model}, fingerprint)
+        stored = shared_cache.get(key) if shared_cache else None
+        if stored is not None and isinstance(stored.get("json"), str):
+            return Response(
+                stored["json"], media_type="application/json", headers={"X-Summarizer-Cache": "hit"}
+            )
+        article = _article(body)
         backend = _backend(body.model)
         glossary = _glossary(body.glossary)
         result: Brief = await _in_thread(
@@ -337,7 +354,12 @@ def create_app(
                 glossary=glossary,
             )
         )
-        return result
+        payload = result.model_dump_json()
+        if shared_cache is not None:
+            shared_cache.set(key, {"json": payload})
+        return Response(
+            payload, media_type="application/json", headers={"X-Summarizer-Cache": "miss"}
+        )
 
     @app.post("/v1/batches", status_code=202, response_model=BatchStatus)
     async def create_batch(request: Request) -> BatchStatus:
@@ -414,6 +436,27 @@ async def _batch_body(request: Request) -> BatchIn:
     except (ValueError, UnicodeDecodeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else "malformed body"
         raise ApiError(422, "invalid_request", f"batch body: {message}") from None
+
+
+def pipeline_fingerprint(glossary: Glossary) -> str:
+    """A digest of everything besides the request that shapes a brief: prompt templates,
+    glossary, schema version and package version."""
+    from summarizer.prompts import prompts_dir
+    from summarizer.schemas import SCHEMA_VERSION
+
+    digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{glossary.terms!r}".encode())
+    for path in sorted(prompts_dir().rglob("*.j2")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def result_key(route: str, request: dict[str, Any], fingerprint: str) -> str:
+    canonical = json.dumps(
+        {"route": route, "request": request, "pipeline": fingerprint},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return "result:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _asset(name: str) -> str:

@@ -234,3 +234,21 @@ def test_schemathesis_finds_no_server_errors(server: Server) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_identical_brief_requests_are_served_from_the_result_cache(server: Server) -> None:
+    body = {
+        "text": "Nvidia will sell H200 chips to China, the US said on Monday.\nBeijing has not replied."
+    }
+    first = httpx.post(f"{server.url}/v1/brief", json=body, timeout=60)
+    second = httpx.post(f"{server.url}/v1/brief", json=body, timeout=60)
+    other = httpx.post(f"{server.url}/v1/brief", json={**body, "target": "Nvidia"}, timeout=60)
+    assert (
+        first.headers["X-Summarizer-Cache"] == "miss"
+        and second.headers["X-Summarizer-Cache"] == "hit"
+    )
+    assert first.json() == second.json()
+    assert (
+        other.headers["X-Summarizer-Cache"] == "miss"
+        and other.json()["stance"]["target"] == "Nvidia"
+    )

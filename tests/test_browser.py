@@ -1,0 +1,61 @@
+"""The reader page in headless Chromium (Debian's package), driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import seed
+from tests.server_process import Server, allow_loopback
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+
+
+def test_reader_page_renders_a_brief(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    allow_loopback()
+    # SUMMARIZER_SCREENSHOT_* let the README's screenshot be taken from a real (cached) run.
+    model = os.environ.get("SUMMARIZER_SCREENSHOT_MODEL", "fake")
+    cache = Path(os.environ.get("SUMMARIZER_SCREENSHOT_CACHE", tmp_path / "cache"))
+    target = "US export controls on AI chips to China"
+    server = Server(cache, model=model).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url + "/")
+            page.wait_for_selector(f"#model option[value='{model}']", state="attached")
+            page.fill("#text", seed("003").read_text(encoding="utf-8"))
+            page.fill("#target", target)
+            page.click("#submit")
+            page.wait_for_selector("#brief:not([hidden])", timeout=120_000)
+            assert page.inner_text("#headline").strip()
+            assert target in page.inner_text("#stance")
+            assert page.locator("#points li").count() >= 1
+            assert page.locator("#paragraphs tbody tr").count() == 39
+            page.locator("#points .ref").first.click()  # a paragraph ref highlights its row
+            assert page.locator("#paragraphs tr.hl").count() == 1
+            shot = Path(os.environ.get("SUMMARIZER_SCREENSHOT", tmp_path / "reader.png"))
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.stat().st_size > 10_000
+            browser.close()
+    finally:
+        server.stop()
