@@ -1,4 +1,5 @@
-"""A response cache on disk (diskcache) around any backend.
+"""A response cache around any backend: on disk (diskcache, one machine, the default) or in
+Redis (shared by the machines of a Dask cluster). Both keep the same keys and the same rule.
 
 The key is the sha256 of canonical JSON over the model, the output-affecting parameters, the
 rendered messages, the prompt id@version and the schema version: a template edit or a new schema
@@ -14,7 +15,7 @@ import logging
 import sqlite3
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from summarizer.backends.base import Backend, Completion, Request
 from summarizer.schemas import SCHEMA_VERSION
@@ -33,6 +34,31 @@ def cache_key(request: Request) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class CacheStore(Protocol):
+    """Where completions are kept. Failures never raise: the store disables itself and warns."""
+
+    disabled_reason: str | None
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def set(self, key: str, value: dict[str, Any]) -> None: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def clear(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def open_cache(location: str | Path) -> CacheStore:
+    """``redis://host:port/db`` (or ``rediss://``) for Redis, anything else is a directory."""
+    if isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://")):
+        from summarizer.cache_redis import RedisCache
+
+        return RedisCache(location)
+    return ResponseCache(Path(location))
 
 
 class ResponseCache:
@@ -116,7 +142,7 @@ class ResponseCache:
 class CachedBackend:
     """Serves identical requests from the cache; misses go to ``inner`` and are stored."""
 
-    def __init__(self, inner: Backend, cache: ResponseCache):
+    def __init__(self, inner: Backend, cache: CacheStore):
         self.inner = inner
         self.cache = cache
 

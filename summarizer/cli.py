@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from summarizer.config import Settings
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import ConfigError, InputError, SummarizerError
 from summarizer.redact import redact
 from summarizer.schemas import Article, Script
 
@@ -326,6 +326,24 @@ def models(ctx: click.Context) -> None:
     "--retry-failed", is_flag=True, help="Run again the articles whose last record is an error."
 )
 @click.option("--dry-run", is_flag=True, help="Estimate tokens and cost without calling a model.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Run here, or on Dask distributed.",
+)
+@click.option(
+    "--address",
+    default=None,
+    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on 127.0.0.1).",
+)
+@click.option(
+    "--cache",
+    "cache_url",
+    default=None,
+    help="Response cache: redis://HOST:6379/0 to share it between machines (env SUMMARIZER_CACHE).",
+)
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -337,13 +355,18 @@ def batch(
     limit: int | None,
     retry_failed: bool,
     dry_run: bool,
+    engine: str,
+    address: str | None,
+    cache_url: str | None,
 ) -> None:
     """Brief every article in SOURCE (a directory, a glob or a JSONL file) into OUTPUT."""
     from summarizer.batch import ResultsFile, default_concurrency, estimate_batch, run_batch
     from summarizer.batch_inputs import discover_items
     from summarizer.models import make_backend
 
-    settings = _settings(ctx).with_overrides(model=model)
+    settings = _settings(ctx).with_overrides(model=model, cache_url=cache_url)
+    if address and engine != "dask":
+        _fail(ConfigError("--address needs --engine dask"))
     try:
         items = discover_items(source)[:limit]
         if dry_run:
@@ -359,23 +382,35 @@ def batch(
                 f"cost {cost} on {settings.model}"
             )
             return
-        backend = make_backend(settings)
         results = ResultsFile(output)
+        backend = make_backend(settings) if engine == "local" else None
     except (SummarizerError, OSError) as exc:
         _fail(exc)
-    concurrency = jobs or default_concurrency(settings.model)
     progress = _BatchProgress()
     try:
-        totals = run_batch(
-            items,
-            results,
-            backend,
-            settings,
-            concurrency=concurrency,
-            target=target,
-            retry_failed=retry_failed,
-            on_record=progress,
-        )
+        if backend is not None:
+            totals = run_batch(
+                items,
+                results,
+                backend,
+                settings,
+                concurrency=jobs or default_concurrency(settings.model),
+                target=target,
+                retry_failed=retry_failed,
+                on_record=progress,
+            )
+        else:
+            from summarizer.batch_dask import run_batch_dask
+
+            totals = run_batch_dask(
+                items,
+                results,
+                settings,
+                address=address,
+                target=target,
+                retry_failed=retry_failed,
+                on_record=progress,
+            )
     finally:
         results.close()
     click.echo(f"batch finished: {totals.line()}", err=True)
@@ -436,9 +471,9 @@ def cache() -> None:
 @click.pass_context
 def cache_stats(ctx: click.Context) -> None:
     """Entries, size, hits and misses of the response cache."""
-    from summarizer.cache import ResponseCache
+    from summarizer.models import open_response_cache
 
-    store = ResponseCache(_settings(ctx.find_root()).resolved_cache_dir() / "responses")
+    store = open_response_cache(_settings(ctx.find_root()))
     click.echo(json.dumps(store.stats(), indent=2))
 
 
@@ -446,7 +481,7 @@ def cache_stats(ctx: click.Context) -> None:
 @click.pass_context
 def cache_clear(ctx: click.Context) -> None:
     """Delete every cached response."""
-    from summarizer.cache import ResponseCache
+    from summarizer.models import open_response_cache
 
-    store = ResponseCache(_settings(ctx.find_root()).resolved_cache_dir() / "responses")
+    store = open_response_cache(_settings(ctx.find_root()))
     click.echo(f"removed {store.clear()} cached responses")

@@ -56,6 +56,7 @@ class Settings:
 
     model: str = DEFAULT_MODEL
     cache_dir: Path | None = None
+    cache_url: str | None = None
     use_cache: bool = True
     max_reasks: int = 2
     max_attempts: int = 4
@@ -72,6 +73,7 @@ class Settings:
         return cls(
             model=env.get("SUMMARIZER_MODEL") or DEFAULT_MODEL,
             cache_dir=Path(cache_dir) if cache_dir else None,
+            cache_url=env.get("SUMMARIZER_CACHE") or None,
             use_cache=not _env_bool(env, "SUMMARIZER_NO_CACHE", False),
             max_reasks=_env_int(env, "SUMMARIZER_MAX_REASKS", 2),
             max_attempts=_env_int(env, "SUMMARIZER_MAX_ATTEMPTS", 4),

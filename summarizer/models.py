@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from summarizer.backends.base import Backend
 from summarizer.backends.fake import fake_from_model_string
-from summarizer.cache import CachedBackend, ResponseCache
+from summarizer.cache import CachedBackend, CacheStore, open_cache
 from summarizer.config import Settings
 from summarizer.errors import ConfigError, ModelUnavailableError
 from summarizer.retry import RetryingBackend
@@ -35,7 +35,7 @@ def make_backend(
     model: str | None = None,
     *,
     raw: Backend | None = None,
-    cache: ResponseCache | None = None,
+    cache: CacheStore | None = None,
 ) -> Backend:
     """The backend for ``model`` (default: the settings' model) with retries and cache.
 
@@ -69,8 +69,9 @@ def make_backend(
     return backend
 
 
-def open_response_cache(settings: Settings) -> ResponseCache:
-    return ResponseCache(settings.resolved_cache_dir() / "responses")
+def open_response_cache(settings: Settings) -> CacheStore:
+    """Redis when ``cache_url`` is set (``--cache`` / ``SUMMARIZER_CACHE``), else the disk cache."""
+    return open_cache(settings.cache_url or settings.resolved_cache_dir() / "responses")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,237 @@
+"""The batch runner on a real Dask cluster (a scheduler and two workers on 127.0.0.1) with a
+shared Redis cache (redis-server on 127.0.0.1). Every process is stopped by its PID."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server_process import allow_loopback, free_port
+from tests.test_batch import make_articles
+
+REDIS = shutil.which("redis-server")
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.skipif(
+    REDIS is None, reason="redis-server is not installed (.ci/run installs it)"
+)
+
+
+def _wait_for(check, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("service did not come up")
+
+
+class Cluster:
+    def __init__(self, tmp: Path):
+        self.redis_port, self.scheduler_port = free_port(), free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.address = f"tcp://127.0.0.1:{self.scheduler_port}"
+        self.tmp = tmp
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, args: list[str]) -> None:
+        log = (self.tmp / f"proc{len(self.processes)}.log").open("wb")
+        self.processes.append(
+            subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.tmp)
+        )
+
+    def start(self) -> Cluster:
+        import redis
+        from distributed import Client
+
+        self._start(
+            [
+                REDIS or "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ]
+        )
+        self._start(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.scheduler_port),
+                "--no-dashboard",
+            ]
+        )
+        for _ in range(2):
+            self._start(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    self.address,
+                    "--host",
+                    "127.0.0.1",
+                    "--nthreads",
+                    "8",
+                    "--no-dashboard",
+                    "--nworkers",
+                    "1",
+                ]
+            )
+        _wait_for(lambda: redis.Redis.from_url(self.redis_url).ping())
+
+        def two_workers() -> bool:
+            with Client(self.address, timeout=5) as client:
+                return len(client.scheduler_info()["workers"]) == 2
+
+        _wait_for(two_workers)
+        return self
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    allow_loopback()
+    running = Cluster(tmp_path_factory.mktemp("cluster")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only() -> None:
+    allow_loopback()
+
+
+def batch_args(cluster: Cluster, source: Path, out: Path, model: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "--cache-dir",
+        str(out.parent / "local-cache"),
+        "batch",
+        str(source),
+        "-o",
+        str(out),
+        "--engine",
+        "dask",
+        "--address",
+        cluster.address,
+        "--cache",
+        cluster.redis_url,
+        "-m",
+        model,
+    ]
+
+
+def records(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_dask_batch_kill_resume_and_rerun_from_redis(cluster: Cluster, tmp_path: Path) -> None:
+    ids = make_articles(tmp_path / "in", 200)
+    out = tmp_path / "out.jsonl"
+    model = "fake?latency=0.1"
+    # A full run takes about 2.5 s of model time (400 calls x 0.1 s / 16 at once) plus start-up.
+    driver = subprocess.Popen(
+        batch_args(cluster, tmp_path / "in", out, model),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for(lambda: out.exists() and len(out.read_text().splitlines()) >= 20, timeout=120)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    partial = len(out.read_text().splitlines())
+    assert 0 < partial < 200
+
+    resumed = subprocess.run(
+        batch_args(cluster, tmp_path / "in", out, model),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    got = records(out)
+    assert Counter(r["id"] for r in got) == Counter(ids) and all(r["status"] == "ok" for r in got)
+
+    again = tmp_path / "again.jsonl"
+    rerun = subprocess.run(
+        batch_args(cluster, tmp_path / "in", again, model),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    metas = [r["brief"]["meta"] for r in records(again)]  # type: ignore[index]
+    assert len(metas) == 200 and all(m["calls"] == m["cached_calls"] > 0 for m in metas)  # type: ignore[index]
+
+
+def test_unreachable_redis_runs_uncached(cluster: Cluster, tmp_path: Path) -> None:
+    ids = make_articles(tmp_path / "in", 10)
+    out = tmp_path / "out.jsonl"
+    args = batch_args(cluster, tmp_path / "in", out, "fake")
+    args[args.index("--cache") + 1] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert Counter(r["id"] for r in records(out)) == Counter(ids)
+
+
+def test_local_cluster_when_no_address(tmp_path: Path) -> None:
+    ids = make_articles(tmp_path / "in", 12)
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "summarizer",
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "batch",
+            str(tmp_path / "in"),
+            "-o",
+            str(out),
+            "--engine",
+            "dask",
+            "-m",
+            "fake",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Counter(r["id"] for r in records(out)) == Counter(ids)
