@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_MODEL = "local/qwen2.5-1.5b"
 DEFAULT_MAX_INPUT_BYTES = 1_000_000
@@ -19,28 +19,21 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("summarizer", appauthor=False))
 
 
-def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+N = TypeVar("N", int, float)
+
+
+def _env_number(env: Mapping[str, str], name: str, default: N) -> N:
+    """``env[name]`` as a number of ``default``'s type; a malformed value is a ``ConfigError``."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return type(default)(raw)
     except ValueError as exc:
         from summarizer.errors import ConfigError
 
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
-
-
-def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        from summarizer.errors import ConfigError
-
-        raise ConfigError(f"{name}={raw!r} is not a number") from exc
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {kind}") from exc
 
 
 def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -75,11 +68,11 @@ class Settings:
             cache_dir=Path(cache_dir) if cache_dir else None,
             cache_url=env.get("SUMMARIZER_CACHE") or None,
             use_cache=not _env_bool(env, "SUMMARIZER_NO_CACHE", False),
-            max_reasks=_env_int(env, "SUMMARIZER_MAX_REASKS", 2),
-            max_attempts=_env_int(env, "SUMMARIZER_MAX_ATTEMPTS", 4),
-            retry_wait_s=_env_float(env, "SUMMARIZER_RETRY_WAIT", 0.5),
-            max_input_bytes=_env_int(env, "SUMMARIZER_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
-            translate_chunk_tokens=_env_int(env, "SUMMARIZER_CHUNK_TOKENS", 350),
+            max_reasks=_env_number(env, "SUMMARIZER_MAX_REASKS", 2),
+            max_attempts=_env_number(env, "SUMMARIZER_MAX_ATTEMPTS", 4),
+            retry_wait_s=_env_number(env, "SUMMARIZER_RETRY_WAIT", 0.5),
+            max_input_bytes=_env_number(env, "SUMMARIZER_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
+            translate_chunk_tokens=_env_number(env, "SUMMARIZER_CHUNK_TOKENS", 350),
             glossary_path=Path(glossary) if glossary else None,
         )
 

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer.config import DEFAULT_MODEL, Settings
+from summarizer.errors import ConfigError
+
+
+def test_defaults_and_environment() -> None:
+    assert Settings.from_env({}).model == DEFAULT_MODEL
+    settings = Settings.from_env(
+        {
+            "SUMMARIZER_MODEL": "fake",
+            "SUMMARIZER_CACHE_DIR": "/tmp/x",
+            "SUMMARIZER_NO_CACHE": "1",
+            "SUMMARIZER_MAX_ATTEMPTS": "7",
+            "SUMMARIZER_RETRY_WAIT": "0.25",
+            "SUMMARIZER_CACHE": "redis://h:6379/0",
+        }
+    )
+    assert (settings.model, settings.cache_dir, settings.use_cache) == (
+        "fake",
+        Path("/tmp/x"),
+        False,
+    )
+    assert (settings.max_attempts, settings.retry_wait_s, settings.cache_url) == (
+        7,
+        0.25,
+        "redis://h:6379/0",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("SUMMARIZER_MAX_ATTEMPTS", "many"), ("SUMMARIZER_RETRY_WAIT", "soon")]
+)
+def test_malformed_numbers_are_config_errors(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_overrides_ignore_none() -> None:
+    settings = Settings(model="fake").with_overrides(model=None, max_reasks=0)
+    assert settings.model == "fake" and settings.max_reasks == 0
