@@ -95,7 +95,7 @@ def number_problems(source: str, english: str) -> list[str]:
     return [f"{q} from the source is missing" for q in missing_quantities(source, english)]
 
 
-def unsupported_figure(value: str, source_quantities: set[Quantity]) -> str | None:
+def unsupported_figure(value: str, source_quantities: frozenset[Quantity]) -> str | None:
     """Why a summary figure is not backed by the source, or ``None`` when it is."""
     quantities = extract_quantities(value)
     if not quantities:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import cast
@@ -34,11 +34,25 @@ class Glossary:
     terms: tuple[Term, ...] = field(default_factory=tuple)
     version: str = GLOSSARY_VERSION
 
+    @cached_property
+    def wrong_forms(self) -> re.Pattern[str] | None:
+        """One pattern for every known wrong rendering, so clean text is checked in one pass."""
+        forms = sorted({w for term in self.terms for w in term.wrong}, key=len, reverse=True)
+        if not forms:
+            return None
+        alternatives = "|".join(re.escape(form) for form in forms)
+        return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])", re.IGNORECASE)
+
     def extended(self, other: Glossary) -> Glossary:
         """This glossary with ``other``'s terms added; on a shared Chinese form ``other`` wins."""
         overridden = {zh for term in other.terms for zh in term.chinese}
         kept = tuple(t for t in self.terms if not set(t.chinese) & overridden)
         return Glossary(terms=other.terms + kept, version=f"{self.version}+{other.version}")
+
+    @cached_property
+    def _by_length(self) -> list[tuple[str, Term]]:
+        pairs = [(zh, term) for term in self.terms for zh in term.chinese if zh]
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
 
     def terms_in(self, text: str) -> list[Term]:
         """The terms whose Chinese form occurs in ``text``, longest form first.
@@ -47,11 +61,7 @@ class Glossary:
         """
         found: list[Term] = []
         remaining = text
-        by_length = sorted(
-            ((zh, term) for term in self.terms for zh in term.chinese if zh),
-            key=lambda pair: -len(pair[0]),
-        )
-        for zh, term in by_length:
+        for zh, term in self._by_length:
             if zh in remaining:
                 if term not in found:
                     found.append(term)
@@ -124,6 +134,7 @@ def load_glossary(path: Path | None = None) -> Glossary:
     return base.extended(parse_glossary(text, str(path), f"user:{path.name}"))
 
 
+@lru_cache(maxsize=4096)
 def english_pattern(form: str) -> re.Pattern[str]:
     """A case-insensitive whole-word pattern for an English name."""
     return re.compile(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _CN_MULTIPLIERS = {
     "万": Decimal(10_000),
@@ -158,7 +159,8 @@ def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
     return text
 
 
-def extract_quantities(text: str, *, words: bool = False) -> set[Quantity]:
+@lru_cache(maxsize=8192)
+def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]:
     """Every number, percentage, amount and date in ``text``.
 
     Args:
@@ -183,10 +185,10 @@ def extract_quantities(text: str, *, words: bool = False) -> set[Quantity]:
             value = _WORDS[match.group("w").lower()]
             kind = "percent" if match.group("pct") else "number"
             found.add(Quantity(kind, _canonical(value)))
-    return found
+    return frozenset(found)
 
 
-def _date_matches(needed: Quantity, available: set[Quantity]) -> bool:
+def _date_matches(needed: Quantity, available: frozenset[Quantity]) -> bool:
     year, month, day = needed.value.split("-")
     for have in available:
         if have.kind != "date":

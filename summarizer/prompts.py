@@ -49,6 +49,7 @@ def _environment() -> Any:
     )
 
 
+@lru_cache(maxsize=64)
 def latest_version(prompt_id: str) -> int:
     versions = [
         int(m.group("version"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -17,6 +18,11 @@ from summarizer.schemas import CallRecord
 
 T = TypeVar("T", bound=BaseModel)
 Validator = Callable[[T], None]
+
+
+@lru_cache(maxsize=32)
+def _json_schema(output: type[BaseModel]) -> dict[str, Any]:
+    return output.model_json_schema()
 
 
 @dataclass
@@ -61,7 +67,7 @@ def complete_structured(
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
     """
-    schema = output.model_json_schema()
+    schema = _json_schema(output)
     messages = prompt.messages
     calls: list[CallRecord] = []
     last_error: ParseError | None = None

@@ -66,7 +66,7 @@ def _grounded_figures(
         p.id: extract_quantities(f"{english_text.get(p.id, '')}\n{p.original or p.text}")
         for p in article.paragraphs
     }
-    everything = set().union(*per_paragraph.values()) if per_paragraph else set()
+    everything = frozenset().union(*per_paragraph.values())
     figures: list[Figure] = []
     problems: list[str] = []
     for item in draft.figures:
@@ -79,7 +79,7 @@ def _grounded_figures(
             (
                 pid
                 for pid in order
-                if unsupported_figure(item.value, per_paragraph.get(pid, set())) is None
+                if unsupported_figure(item.value, per_paragraph.get(pid, frozenset())) is None
             ),
             None,
         )
