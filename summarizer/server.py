@@ -17,14 +17,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from summarizer import __version__
+from summarizer.api_models import (
+    ArticleIn,
+    BatchIn,
+    BatchStatus,
+    BriefIn,
+    ErrorOut,
+    ModelInfo,
+    TranslateIn,
+)
 from summarizer.backends.base import Backend
 from summarizer.config import Settings
 from summarizer.errors import (
@@ -36,6 +44,7 @@ from summarizer.errors import (
     SummarizerError,
 )
 from summarizer.glossary import Glossary, load_glossary, parse_glossary
+from summarizer.http_limit import BodyLimit
 from summarizer.ingest import article_from_text
 from summarizer.jobs import JobStore
 from summarizer.models import make_backend, model_status, open_response_cache
@@ -46,76 +55,12 @@ from summarizer.tasks.translate import translate
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL_TIMEOUT_S = 900.0
-MAX_BATCH_ITEMS = 10_000
 
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-class ArticleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, description="The article as plain text.")
-    html: str | None = Field(default=None, description="The article as a saved HTML page.")
-
-    @model_validator(mode="after")
-    def _one_source(self) -> ArticleIn:
-        if (self.text is None) == (self.html is None):
-            raise ValueError('give exactly one of "text" or "html"')
-        return self
-
-
-class TranslateIn(ArticleIn):
-    model: str | None = None
-    glossary: str | None = Field(
-        default=None, description="Extra glossary lines: chinese<TAB>english."
-    )
-
-
-class BriefIn(TranslateIn):
-    target: str | None = Field(default=None, max_length=300)
-
-
-class BatchItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=200)
-    text: str | None = None
-    html: str | None = None
-
-
-class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
-    model: str | None = None
-    target: str | None = Field(default=None, max_length=300)
-
-
-class ModelInfo(BaseModel):
-    model: str
-    usable: bool
-    reason: str
-    default: bool
-
-
-class BatchStatus(BaseModel):
-    id: str
-    state: Literal["queued", "running", "done", "failed"]
-    total: int
-    done: int
-    failed: int
-    model: str
-    error: str | None = None
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorOut(BaseModel):
-    error: ErrorBody
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -136,50 +81,6 @@ def _status_for(exc: SummarizerError) -> tuple[int, str]:
     if isinstance(exc, BackendError):
         return (503, "backend_unavailable") if exc.transient else (502, "backend_error")
     return 500, "internal_error"
-
-
-class _BodyLimit:
-    """ASGI middleware: refuse request bodies over ``limit`` bytes, declared or streamed."""
-
-    def __init__(self, app: Any, limit: int):
-        self.app = app
-        self.limit = limit
-
-    async def __call__(
-        self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any
-    ) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        too_large = _error(
-            413, "payload_too_large", f"request body is over the {self.limit:,}-byte limit"
-        )
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await too_large(scope, receive, send)
-            return
-        if declared is not None:
-            await self.app(scope, receive, send)  # the server enforces the declared length
-            return
-        # A streamed (chunked) body: buffer it up to the limit, then replay it.
-        messages = []
-        seen = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                await too_large(scope, receive, send)
-                return
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-        replay = iter(messages)
-
-        async def replayed() -> dict[str, Any]:
-            return next(replay, None) or await receive()
-
-        await self.app(scope, replayed, send)
 
 
 def create_app(
@@ -420,7 +321,7 @@ def create_app(
 
 def _with_limit(app: FastAPI, limit: int) -> FastAPI:
     # JSON escaping can double an article's size; allow for it, the article limit still applies.
-    app.add_middleware(_BodyLimit, limit=limit * 2 + 64_000)
+    app.add_middleware(BodyLimit, limit=limit * 2 + 64_000)
     return app
 
 

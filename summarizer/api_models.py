@@ -1,0 +1,72 @@
+"""Request and response models of the HTTP service (they also shape its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_BATCH_ITEMS = 10_000
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, description="The article as plain text.")
+    html: str | None = Field(default=None, description="The article as a saved HTML page.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError('give exactly one of "text" or "html"')
+        return self
+
+
+class TranslateIn(ArticleIn):
+    model: str | None = None
+    glossary: str | None = Field(
+        default=None, description="Extra glossary lines: chinese<TAB>english."
+    )
+
+
+class BriefIn(TranslateIn):
+    target: str | None = Field(default=None, max_length=300)
+
+
+class BatchItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    text: str | None = None
+    html: str | None = None
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+    model: str | None = None
+    target: str | None = Field(default=None, max_length=300)
+
+
+class ModelInfo(BaseModel):
+    model: str
+    usable: bool
+    reason: str
+    default: bool
+
+
+class BatchStatus(BaseModel):
+    id: str
+    state: Literal["queued", "running", "done", "failed"]
+    total: int
+    done: int
+    failed: int
+    model: str
+    error: str | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,68 @@
+"""Helpers shared by the CLI modules: errors, settings, the model option, reading input, progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from summarizer.config import Settings
+from summarizer.errors import InputError
+from summarizer.redact import redact
+from summarizer.schemas import Article, Script
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(exc: BaseException) -> NoReturn:
+    click.echo(f"error: {redact(str(exc))}", err=True)
+    sys.exit(2 if isinstance(exc, InputError) else 1)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def model_option(func: F) -> F:
+    return click.option(
+        "-m",
+        "--model",
+        default=None,
+        help="litellm model string, local/qwen2.5-1.5b or fake (env SUMMARIZER_MODEL).",
+    )(func)
+
+
+def read_article(source: str, settings: Settings, to_script: str | None = None) -> Article:
+    from summarizer.ingest import load_article
+
+    script: Script | None = "simplified" if to_script == "simplified" else None
+    if to_script == "traditional":
+        script = "traditional"
+    if source == "-":
+        data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
+        return load_article(
+            data, name="<stdin>", max_bytes=settings.max_input_bytes, to_script=script
+        )
+    return load_article(Path(source), max_bytes=settings.max_input_bytes, to_script=script)
+
+
+class StderrProgress:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        line = (
+            f"[{elapsed:6.1f}s] {step}: {done}/{total}"
+            if step == "translate"
+            else f"[{elapsed:6.1f}s] {step}"
+        )
+        if line != self.last:
+            click.echo(line, err=True)
+            self.last = line
