@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from summarizer.glossary import Glossary, Term, english_pattern
 from summarizer.numbers import Quantity, extract_quantities, missing_quantities
@@ -53,9 +54,13 @@ def term_rendered(term: Term, english: str) -> bool:
     return accepted and not wrong_forms_in(term, english)
 
 
-def glossary_problems(source: str, english: str, glossary: Glossary) -> list[str]:
-    """Names whose glossary English is missing from ``english``, or that appear in a wrong form."""
-    problems = []
+@lru_cache(maxsize=4096)
+def glossary_problems(source: str, english: str, glossary: Glossary) -> tuple[str, ...]:
+    """Names whose glossary English is missing from ``english``, or that appear in a wrong form.
+
+    Cached (the translation step checks each paragraph twice), so it returns a tuple.
+    """
+    problems: list[str] = []
     for term in glossary.terms_in(source):
         if term.type == "place":
             continue  # "US", "U.S.", "America": places have too many right forms to check
@@ -67,7 +72,7 @@ def glossary_problems(source: str, english: str, glossary: Glossary) -> list[str
                 wrong, english, term
             ):
                 problems.append(f"{wrong!r} should be {term.english!r}")
-    return problems
+    return tuple(problems)
 
 
 def _inside_right_form(wrong: str, english: str, term: Term) -> bool:
@@ -91,8 +96,9 @@ def length_problems(source: str, english: str) -> list[str]:
     return [f"translation is {len(english) / han:.1f}x the source length: it repeats or adds text"]
 
 
-def number_problems(source: str, english: str) -> list[str]:
-    return [f"{q} from the source is missing" for q in missing_quantities(source, english)]
+@lru_cache(maxsize=4096)
+def number_problems(source: str, english: str) -> tuple[str, ...]:
+    return tuple(f"{q} from the source is missing" for q in missing_quantities(source, english))
 
 
 def unsupported_figure(value: str, source_quantities: frozenset[Quantity]) -> str | None:

@@ -208,7 +208,7 @@ def _translate_chunk(
 
 
 def _problems(source: str, english: str, glossary: Glossary) -> list[str]:
-    problems = glossary_problems(source, english, glossary) + number_problems(source, english)
+    problems = [*glossary_problems(source, english, glossary), *number_problems(source, english)]
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
