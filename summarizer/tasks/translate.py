@@ -146,12 +146,9 @@ def clean_plain_reply(reply: str) -> str:
     return text
 
 
-def _translate_plain(
-    run: _Run, key: str, text: str, before: str, problems: list[str] | None = None
-) -> str:
-    # No neighbouring text here: measured on the 1.5B model, context paragraphs got translated
-    # along with the paragraph (duplicated content) and once the instructions were echoed back.
-    del before
+def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None = None) -> str:
+    """One paragraph, plain text. No neighbouring text: measured on the 1.5B model, context
+    paragraphs got translated along with the paragraph and once the instructions were echoed."""
     prompt = render(
         "translate_paragraph",
         glossary=run.glossary.terms_in(text),
@@ -183,7 +180,7 @@ def _translate_one(
     run: _Run, key: str, text: str, before: str, after: str, problems: list[str] | None = None
 ) -> str:
     if run.mode == "paragraphs":
-        return _translate_plain(run, key, text, before, problems)
+        return _translate_plain(run, key, text, problems)
     return _translate_items(run, [(key, text)], before, after, problems)[key]
 
 
@@ -191,7 +188,7 @@ def _translate_chunk(
     run: _Run, chunk: list[tuple[str, str]], before: str, after: str
 ) -> dict[str, str]:
     if run.mode == "paragraphs":
-        return {key: _translate_plain(run, key, text, before) for key, text in chunk}
+        return {key: _translate_plain(run, key, text) for key, text in chunk}
     try:
         return _translate_items(run, chunk, before, after)
     except ParseError as exc:
