@@ -75,16 +75,17 @@ _CN_DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号號])?"
 )
 _CN_YEAR = re.compile(r"(?P<y>\d{4})\s*年(?!\s*\d{1,2}\s*月)")
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# News capitalises month names; matching them case-sensitively keeps these patterns fast.
+_MONTH_NAMES = "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
 _EN_DATE_MDY = re.compile(
-    rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b",
-    re.IGNORECASE,
+    rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b"
 )
 _EN_DATE_DMY = re.compile(
-    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?(?:,?\s+(?P<y>\d{{4}}))?\b",
-    re.IGNORECASE,
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?(?:,?\s+(?P<y>\d{{4}}))?\b"
 )
-_EN_MONTH_YEAR = re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
+_EN_MONTH_YEAR = re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b")
+_DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b")
 # A number not glued to letters (H200, A100, 910B and Gen3 are names, not figures).
 _NUMBER = re.compile(
@@ -133,12 +134,18 @@ def _date(year: str | None, month: int, day: str | None) -> Quantity | None:
 
 def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
     """Record the dates in ``text`` and blank them out so their digits are not counted twice."""
+    if not _DIGIT.search(text):
+        return text
+    # The month-name patterns are the slow ones: try them only where a month name may be.
+    english_months = bool(_MONTH_HINT.search(text))
     patterns: list[tuple[re.Pattern[str], bool]] = [
         (_ISO_DATE, False),
-        (_CN_DATE, False),
-        (_EN_DATE_MDY, True),
-        (_EN_DATE_DMY, True),
-        (_EN_MONTH_YEAR, True),
+        *([(_CN_DATE, False)] if "月" in text else []),
+        *(
+            [(_EN_DATE_MDY, True), (_EN_DATE_DMY, True), (_EN_MONTH_YEAR, True)]
+            if english_months
+            else []
+        ),
     ]
     for pattern, english in patterns:
 
