@@ -29,7 +29,9 @@ class Term:
         return (self.english, *self.also_ok)
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: it keys per-paragraph check caches, and hashing every term
+# on each lookup cost more than the checks themselves.
+@dataclass(frozen=True, eq=False)
 class Glossary:
     terms: tuple[Term, ...] = field(default_factory=tuple)
     version: str = GLOSSARY_VERSION
