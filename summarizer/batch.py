@@ -155,6 +155,19 @@ def run_item(
     return {"id": item.id, "status": "ok", "brief": json.loads(brief.model_dump_json())}
 
 
+def keep_record(
+    record: dict[str, Any],
+    results: ResultsFile,
+    totals: BatchTotals,
+    on_record: Callable[[BatchTotals], None] | None,
+) -> None:
+    """The driver's one way to finish an article: append the record whole, count it, report."""
+    results.append(record)
+    totals.add(record)
+    if on_record is not None:
+        on_record(totals)
+
+
 def run_batch(
     items: list[BatchItem],
     results: ResultsFile,
@@ -182,11 +195,7 @@ def run_batch(
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                record = future.result()
-                results.append(record)
-                totals.add(record)
-                if on_record is not None:
-                    on_record(totals)
+                keep_record(future.result(), results, totals, on_record)
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.add(pool.submit(run_item, nxt, backend, settings, target))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from summarizer.backends.base import Backend
-from summarizer.batch import BatchTotals, ResultsFile, run_item
+from summarizer.batch import BatchTotals, ResultsFile, keep_record, run_item
 from summarizer.batch_inputs import BatchItem
 from summarizer.config import Settings
 
@@ -94,19 +94,11 @@ def run_batch_dask(
         queue = iter(todo)
         pending: Any = as_completed()
         for item in queue:
-            pending.add(
-                client.submit(
-                    run_remote, item, settings, target, key=f"item-{item.id}-{id(item)}", pure=False
-                )
-            )
+            pending.add(client.submit(run_remote, item, settings, target, pure=False))
             if pending.count() >= window:
                 break
         for future in pending:
-            record = future.result()
-            results.append(record)
-            totals.add(record)
-            if on_record is not None:
-                on_record(totals)
+            keep_record(future.result(), results, totals, on_record)
             nxt = next(queue, None)
             if nxt is not None:
                 pending.add(client.submit(run_remote, nxt, settings, target, pure=False))
