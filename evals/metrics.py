@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from summarizer.checks import term_rendered
 from summarizer.glossary import Glossary
@@ -136,7 +135,3 @@ def stance_scores(predicted: Sequence[str], gold: Sequence[str]) -> StanceScores
 def mean(values: Sequence[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
-
-
-def summarize_numbers(records: Sequence[dict[str, Any]], key: str) -> float | None:
-    return mean([r.get(key) for r in records])

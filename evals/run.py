@@ -40,7 +40,6 @@ from summarizer.tasks.stance import label_stance
 from summarizer.tasks.translate import translate
 
 VARIANTS = ("pipeline", "naive")
-ALL_VARIANTS = ("pipeline", "refine", "naive")  # refine: the pipeline with --refine translation
 Progress = Callable[[str], None]
 
 

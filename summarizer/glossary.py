@@ -125,15 +125,26 @@ def builtin_glossary() -> Glossary:
 
 
 def load_glossary(path: Path | None = None) -> Glossary:
-    """The built-in glossary, extended by a user file (TSV) when one is given."""
-    base = builtin_glossary()
+    """The built-in glossary, extended by a user file (TSV) when one is given.
+
+    A user file is parsed once per version (path, size, mtime), not once per article of a batch.
+    """
     if path is None:
-        return base
+        return builtin_glossary()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read glossary ({exc.strerror or exc})") from exc
+    return _user_glossary(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _user_glossary(path: Path, size: int, mtime_ns: int) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read glossary ({exc})") from exc
-    return base.extended(parse_glossary(text, str(path), f"user:{path.name}"))
+    return builtin_glossary().extended(parse_glossary(text, str(path), f"user:{path.name}"))
 
 
 @lru_cache(maxsize=4096)

@@ -167,7 +167,8 @@ def create_app(
 
     shared_cache = open_response_cache(settings) if settings.use_cache else None
     backends: dict[str, Backend] = {}
-    fingerprint = pipeline_fingerprint(load_glossary(settings.glossary_path))
+    base_glossary = load_glossary(settings.glossary_path)
+    fingerprint = pipeline_fingerprint(base_glossary)
 
     def _backend(requested: str | None) -> Backend:
         model = requested or settings.model
@@ -181,8 +182,9 @@ def create_app(
             raise
 
     def _glossary(extra: str | None) -> Glossary:
-        base = load_glossary(settings.glossary_path)
-        return base.extended(parse_glossary(extra, "request", "request")) if extra else base
+        if not extra:
+            return base_glossary
+        return base_glossary.extended(parse_glossary(extra, "request", "request"))
 
     async def _in_thread(function: Callable[[], Any]) -> Any:
         try:

@@ -43,3 +43,18 @@ def test_malformed_numbers_are_config_errors(name: str, value: str) -> None:
 def test_overrides_ignore_none() -> None:
     settings = Settings(model="fake").with_overrides(model=None, max_reasks=0)
     assert settings.model == "fake" and settings.max_reasks == 0
+
+
+def test_user_glossary_is_parsed_once_per_version(tmp_path: Path) -> None:
+    import os
+
+    from summarizer.glossary import load_glossary
+
+    path = tmp_path / "terms.tsv"
+    path.write_text("深度求索\tDeepSeek AI\n", encoding="utf-8")
+    first = load_glossary(path)
+    assert load_glossary(path) is first
+    assert first.terms_in("深度求索发布")[0].english == "DeepSeek AI"
+    path.write_text("深度求索\tDeepSeek\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new version, even on a coarse-mtime filesystem
+    assert load_glossary(path).terms_in("深度求索发布")[0].english == "DeepSeek"

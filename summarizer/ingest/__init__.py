@@ -17,7 +17,7 @@ from summarizer.ingest.html import extract_html, looks_like_html
 from summarizer.ingest.language import convert_script, detect_language, detect_script
 from summarizer.ingest.noise import strip_noise
 from summarizer.ingest.pinyin import repair_mojibake, strip_ruby
-from summarizer.schemas import Article, Paragraph, Removal, Script
+from summarizer.schemas import Article, Paragraph, Script
 
 __all__ = [
     "Piece",
@@ -145,11 +145,3 @@ def _looks_like_title(first: str, second: str, language: str) -> bool:
     if len(first) > limit or stripped.endswith(_SENTENCE_FINAL):
         return False
     return len(second) >= len(first) * 0.8 or bool(re.search(r"[:：]", first))
-
-
-def removed_reasons(removed: list[Removal]) -> dict[str, int]:
-    """How many lines were removed for each reason."""
-    counts: dict[str, int] = {}
-    for item in removed:
-        counts[item.reason] = counts.get(item.reason, 0) + 1
-    return counts
