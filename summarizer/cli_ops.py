@@ -161,15 +161,36 @@ class _BatchProgress:
     show_default=True,
     help="Per-request model timeout in seconds.",
 )
+@click.option(
+    "--allow-model",
+    "allowed_models",
+    multiple=True,
+    envvar="SUMMARIZER_ALLOWED_MODELS",
+    help="Models clients may ask for, as shell patterns (repeat it, or comma-separate them in "
+    "SUMMARIZER_ALLOWED_MODELS). Default: any model this machine can run. The default model "
+    "is always allowed.",
+)
 @model_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, timeout_s: float, model: str | None) -> None:
-    """Run the HTTP service and the reader page (bearer auth when SUMMARIZER_API_TOKEN is set)."""
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout_s: float,
+    allowed_models: tuple[str, ...],
+    model: str | None,
+) -> None:
+    """Run the HTTP service and the reader page (token auth when SUMMARIZER_API_TOKEN is set)."""
     import uvicorn
 
     from summarizer.server import create_app
 
-    app = create_app(settings_of(ctx).with_overrides(model=model), model_timeout_s=timeout_s)
+    patterns = tuple(p.strip() for value in allowed_models for p in value.split(",") if p.strip())
+    app = create_app(
+        settings_of(ctx).with_overrides(model=model),
+        model_timeout_s=timeout_s,
+        allowed_models=patterns or None,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -93,9 +93,18 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
     provider = model.split("/", 1)[0]
     if provider == "ollama" or provider == "ollama_chat":
         return ModelStatus(model, True, "local Ollama server (not checked)")
-    variable = PROVIDER_KEYS.get(provider)
-    if variable is None:
-        return ModelStatus(model, True, "provider key not checked (unknown provider prefix)")
+    if provider not in PROVIDER_KEYS:
+        from summarizer.backends.litellm_backend import provider_of
+
+        routed = provider_of(model, settings.resolved_cache_dir())
+        if routed is None:
+            return ModelStatus(
+                model, False, "litellm knows no provider for it; write provider/model"
+            )
+        if routed not in PROVIDER_KEYS:
+            return ModelStatus(model, True, f"{routed} (key not checked)")
+        provider = routed
+    variable = PROVIDER_KEYS[provider]
     if os.environ.get(variable):
         return ModelStatus(model, True, f"{variable} is set")
     return ModelStatus(model, False, f"{variable} is not set")

@@ -8,12 +8,12 @@ never a key.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import hashlib
-import hmac
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -44,7 +44,9 @@ from summarizer.errors import (
     SummarizerError,
 )
 from summarizer.glossary import Glossary, load_glossary, parse_glossary
+from summarizer.http_auth import TokenAuth
 from summarizer.http_limit import BodyLimit
+from summarizer.http_memo import ResponseMemo
 from summarizer.ingest import article_from_text
 from summarizer.jobs import JobStore
 from summarizer.models import make_backend, model_status, open_response_cache
@@ -88,8 +90,16 @@ def create_app(
     *,
     token: str | None = None,
     model_timeout_s: float = DEFAULT_MODEL_TIMEOUT_S,
+    allowed_models: tuple[str, ...] | None = None,
 ) -> FastAPI:
-    """The service. ``token`` (default ``SUMMARIZER_API_TOKEN``) turns on bearer auth."""
+    """The service.
+
+    Args:
+        settings: the pipeline's settings; ``settings.model`` is the default model.
+        token: required on every route but /healthz (default ``SUMMARIZER_API_TOKEN``).
+        model_timeout_s: how long one request may wait for the model.
+        allowed_models: shell patterns of the models clients may ask for; None allows any.
+    """
     settings = settings or Settings.from_env()
     token = token if token is not None else os.environ.get("SUMMARIZER_API_TOKEN") or None
     jobs = JobStore(settings.resolved_cache_dir() / "batches", settings)
@@ -116,24 +126,6 @@ def create_app(
             504: {"model": ErrorOut},
         },
     )
-
-    @app.middleware("http")
-    async def auth(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        public = request.url.path in (
-            "/healthz",
-            "/",
-            "/favicon.ico",
-        ) or request.url.path.startswith("/static/")
-        if token and not public:
-            given = request.headers.get("authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-                return _error(401, "unauthorized", "missing or wrong bearer token")
-        try:
-            return await call_next(request)
-        except ApiError as exc:
-            return _error(exc.status, exc.code, exc.message)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -170,8 +162,20 @@ def create_app(
     base_glossary = load_glossary(settings.glossary_path)
     fingerprint = pipeline_fingerprint(base_glossary)
 
+    def _offered(model: str) -> bool:
+        return (
+            model == settings.model
+            or allowed_models is None
+            or any(fnmatch.fnmatchcase(model, pattern) for pattern in allowed_models)
+        )
+
+    def _refuse_unless_offered(model: str) -> None:
+        if not _offered(model):
+            raise ApiError(400, "model_unavailable", f"{model}: this server does not offer it")
+
     def _backend(requested: str | None) -> Backend:
         model = requested or settings.model
+        _refuse_unless_offered(model)
         try:
             if model not in backends:
                 backends[model] = make_backend(settings, model, cache=shared_cache)
@@ -200,9 +204,8 @@ def create_app(
 
     @app.get("/v1/models", response_model=list[ModelInfo])
     async def models() -> list[ModelInfo]:
-        names = list(
-            dict.fromkeys([settings.model, "local/qwen2.5-1.5b", "fake", "openai/gpt-4o-mini"])
-        )
+        candidates = [settings.model, "local/qwen2.5-1.5b", "fake", "openai/gpt-4o-mini"]
+        names = [name for name in dict.fromkeys(candidates) if _offered(name)]
         statuses = [model_status(name, settings) for name in names]
         return [
             ModelInfo(
@@ -236,6 +239,7 @@ def create_app(
     @app.post("/v1/brief", response_model=Brief)
     async def brief(body: BriefIn) -> Response:
         model = body.model or settings.model
+        _refuse_unless_offered(model)  # not even a stored brief of a model no longer offered
         # Identical requests get the stored brief: the same inputs, prompts, glossary, schema and
         # package version would only replay cached model calls.
         key = result_key("brief", {**body.model_dump(), "model": model}, fingerprint)
@@ -318,12 +322,11 @@ def create_app(
         except FileNotFoundError:
             raise ApiError(404, "not_found", f"no asset {name}") from None
 
-    return _with_limit(app, settings.max_input_bytes)
-
-
-def _with_limit(app: FastAPI, limit: int) -> FastAPI:
     # JSON escaping can double an article's size; allow for it, the article limit still applies.
-    app.add_middleware(BodyLimit, limit=limit * 2 + 64_000)
+    app.add_middleware(ResponseMemo, paths=frozenset({"/v1/brief"}))
+    app.add_middleware(BodyLimit, limit=settings.max_input_bytes * 2 + 64_000)
+    if token:
+        app.add_middleware(TokenAuth, token=token)  # added last, so it runs first
     return app
 
 

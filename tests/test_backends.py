@@ -12,7 +12,7 @@ import pytest
 from summarizer.backends import FakeBackend, Request, fake_from_model_string
 from summarizer.backends.litellm_backend import LiteLLMBackend, load_litellm
 from summarizer.cache import CachedBackend, ResponseCache, cache_key
-from summarizer.errors import BackendError, ConfigError
+from summarizer.errors import BackendError, ConfigError, ModelUnavailableError
 from summarizer.models import make_backend, model_status
 from summarizer.retry import RetryingBackend
 
@@ -216,6 +216,26 @@ def test_model_status(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # typ
     monkeypatch.setenv("OPENAI_API_KEY", "sk-something-long-enough")
     status = model_status("openai/gpt-4o-mini", settings)
     assert status.usable and "sk-" not in status.reason
+
+
+@pytest.mark.parametrize(
+    ("model", "usable", "reason"),
+    [
+        ("gpt-4o-mini", True, "OPENAI_API_KEY is set"),  # litellm routes bare names
+        ("hosted_vllm/qwen", True, "hosted_vllm"),
+        ("no-such-provider/x", False, "no provider"),
+        ("\u00f5\U00091f1b", False, "no provider"),  # schemathesis sent this as a model once
+    ],
+)
+def test_model_status_asks_litellm_about_unknown_prefixes(  # type: ignore[no-untyped-def]
+    settings, monkeypatch: pytest.MonkeyPatch, model: str, usable: bool, reason: str
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-something-long-enough")
+    status = model_status(model, settings)
+    assert status.usable is usable and reason in status.reason
+    if not usable:
+        with pytest.raises(ModelUnavailableError, match="no provider"):
+            make_backend(settings, model)
 
 
 def test_make_backend_wraps_cache_and_retry(settings) -> None:  # type: ignore[no-untyped-def]

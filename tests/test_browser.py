@@ -59,3 +59,29 @@ def test_reader_page_renders_a_brief(tmp_path: Path) -> None:
             browser.close()
     finally:
         server.stop()
+
+
+def test_reader_page_behind_a_token(tmp_path: Path) -> None:
+    """With SUMMARIZER_API_TOKEN set the browser gives the token once (HTTP Basic) and the page's
+    own API calls carry it."""
+    from playwright.sync_api import Error, sync_playwright
+
+    allow_loopback()
+    token = "reader-token-0123456789"
+    server = Server(tmp_path / "cache", env={"SUMMARIZER_API_TOKEN": token}).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            with pytest.raises(Error, match="AUTH"):  # headless: no one to type the token
+                browser.new_page().goto(server.url + "/")
+            context = browser.new_context(http_credentials={"username": "me", "password": token})
+            page = context.new_page()
+            page.goto(server.url + "/")
+            page.wait_for_selector("#model option[value='fake']", state="attached")
+            page.fill("#text", "英伟达周一表示，将向中国出售H200芯片。")
+            page.click("#submit")
+            page.wait_for_selector("#brief:not([hidden])", timeout=60_000)
+            assert page.inner_text("#headline").strip()
+            browser.close()
+    finally:
+        server.stop()

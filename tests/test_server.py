@@ -26,7 +26,11 @@ def _loopback_only() -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     allow_loopback()
-    running = Server(tmp_path_factory.mktemp("server-cache")).start()
+    # Clients of this server may ask for the fake only: schemathesis finds model names in
+    # /v1/models, and a real local model would take minutes per request.
+    running = Server(
+        tmp_path_factory.mktemp("server-cache"), extra_args=("--allow-model", "fake*")
+    ).start()
     yield running
     running.stop()
 
@@ -34,6 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_health_models_and_openapi(server: Server) -> None:
     assert httpx.get(f"{server.url}/healthz").json()["status"] == "ok"
     models = httpx.get(f"{server.url}/v1/models").json()
+    assert [m["model"] for m in models] == ["fake"]  # only what --allow-model offers
     assert {"model": "fake", "usable": True}.items() <= next(
         m for m in models if m["model"] == "fake"
     ).items()
@@ -83,9 +88,9 @@ def test_clean_translate_brief(server: Server) -> None:
         ({"text": "x", "unexpected": 1}, 422, "invalid_request"),
         ({"text": "Nvidia sells chips in China.", "model": "fake?speed=2"}, 400, "config_error"),
         (
-            {"text": "Nvidia sells chips in China.", "model": "openai/gpt-4o-mini"},
+            {"text": "Nvidia sells chips in China.", "model": "local/qwen2.5-1.5b"},
             400,
-            "model_unavailable",
+            "model_unavailable",  # not offered by this server (--allow-model)
         ),
     ],
 )
@@ -133,22 +138,36 @@ def test_reader_page_is_served_offline(server: Server) -> None:
     assert httpx.get(f"{server.url}/static/../server.py").status_code == 404
 
 
-def test_bearer_token(tmp_path: Path) -> None:
+def test_token_guards_every_route_but_healthz(tmp_path: Path) -> None:
     token = "s3cret-token-value-123456"
-    secured = Server(tmp_path / "cache", env={"SUMMARIZER_API_TOKEN": token}).start()
+    env = {"SUMMARIZER_API_TOKEN": token, "SUMMARIZER_ALLOWED_MODELS": "fake*, openai/*"}
+    secured = Server(tmp_path / "cache", env=env).start()
+    bearer = {"Authorization": f"Bearer {token}"}
     try:
         assert httpx.get(f"{secured.url}/healthz").status_code == 200
-        denied = httpx.get(f"{secured.url}/v1/models")
-        assert denied.status_code == 401 and denied.json()["error"]["code"] == "unauthorized"
-        assert token not in denied.text
+        for path in ("/", "/static/app.js", "/v1/models", "/openapi.json"):
+            denied = httpx.get(secured.url + path)
+            assert denied.status_code == 401, path
+            assert denied.json()["error"]["code"] == "unauthorized" and token not in denied.text
+            assert denied.headers["WWW-Authenticate"].startswith("Basic ")
         wrong = httpx.get(f"{secured.url}/v1/models", headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
-        allowed = httpx.get(
-            f"{secured.url}/v1/models", headers={"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{secured.url}/v1/models", headers=bearer).status_code == 200
+        # A browser sends the token as the Basic password (any user name).
+        assert httpx.get(f"{secured.url}/", auth=("reader", token)).status_code == 200
+        assert httpx.get(f"{secured.url}/", auth=("reader", "nope")).status_code == 401
+        body = {"text": "Nvidia sells chips."}
+        assert httpx.post(f"{secured.url}/v1/brief", json=body, headers=bearer).status_code == 200
+        # A stored brief is not handed to a request without the token.
+        assert httpx.post(f"{secured.url}/v1/brief", json=body).status_code == 401
+        offered = httpx.get(f"{secured.url}/v1/models", headers=bearer).json()
+        assert [m["model"] for m in offered] == ["fake", "openai/gpt-4o-mini"]
+        # A hosted model is offered here, but it has no key.
+        keyless = httpx.post(
+            f"{secured.url}/v1/brief", json={**body, "model": "openai/gpt-4o-mini"}, headers=bearer
         )
-        assert allowed.status_code == 200
-        brief = httpx.post(f"{secured.url}/v1/brief", json={"text": "Nvidia sells chips."})
-        assert brief.status_code == 401
+        assert keyless.status_code == 400 and keyless.json()["error"]["code"] == "model_unavailable"
+        assert "OPENAI_API_KEY is not set" in keyless.json()["error"]["message"]
     finally:
         secured.stop()
 
@@ -252,3 +271,26 @@ def test_identical_brief_requests_are_served_from_the_result_cache(server: Serve
         other.headers["X-Summarizer-Cache"] == "miss"
         and other.json()["stance"]["target"] == "Nvidia"
     )
+
+
+def test_stored_briefs_outlive_a_restart_and_ignore_json_formatting(tmp_path: Path) -> None:
+    body = {"text": "Nvidia sold 3 chips in China on Monday.", "target": "Nvidia"}
+    first = Server(tmp_path / "cache").start()
+    try:
+        made = httpx.post(f"{first.url}/v1/brief", json=body, timeout=60)
+    finally:
+        first.stop()
+    second = Server(tmp_path / "cache").start()
+    try:
+        # Same request, other key order and spacing: not the same bytes, the same brief.
+        reordered = json.dumps(dict(reversed(body.items())), indent=2)
+        again = httpx.post(
+            f"{second.url}/v1/brief",
+            content=reordered,
+            headers={"Content-Type": "application/json"},
+            timeout=60,
+        )
+    finally:
+        second.stop()
+    assert made.headers["X-Summarizer-Cache"] == "miss"
+    assert again.headers["X-Summarizer-Cache"] == "hit" and again.json() == made.json()

@@ -203,10 +203,16 @@ def demo_reply(request: Request) -> str:
         paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
         points = [paragraphs[i % len(paragraphs)] for i in range(3)]
         payload = {
-            "headline": "[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]),
-            "tldr": "[FAKE] " + _first_sentence(paragraphs[0][1], 40),
+            "headline": ("[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]))[:95],
+            "tldr": ("[FAKE] " + _first_sentence(paragraphs[0][1], 40))[:400],
             "key_points": [
-                {"text": f"[FAKE] key point from {i}: " + _first_sentence(t), "paragraphs": [i]}
+                # The prefix alone meets the schema's 30-character floor, whatever the article.
+                {
+                    "text": (f"[FAKE] key point drawn from paragraph {i}: " + _first_sentence(t))[
+                        :240
+                    ],
+                    "paragraphs": [i],
+                }
                 for i, t in points
             ],
             "entities": _english_entities(paragraphs),

@@ -58,6 +58,15 @@ def load_litellm(cache_dir: Path) -> ModuleType:
         return litellm
 
 
+def provider_of(model: str, cache_dir: Path) -> str | None:
+    """The provider litellm would send ``model`` to, or None when it knows none."""
+    litellm = load_litellm(cache_dir)
+    try:
+        return str(litellm.get_llm_provider(model)[1])
+    except Exception:  # litellm's BadRequestError for unknown names; odd strings raise others
+        return None
+
+
 def _retry_after(exc: BaseException) -> float | None:
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)

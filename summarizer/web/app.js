@@ -1,13 +1,8 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
-let tokenNeeded = false;
-
-function headers() {
-  const h = { "Content-Type": "application/json" };
-  const token = $("token").value || sessionStorage.getItem("summarizer-token");
-  if (token) h.Authorization = "Bearer " + token;
-  return h;
-}
+// With SUMMARIZER_API_TOKEN set, the browser asks for the token when it loads this page
+// (HTTP Basic, any user name) and sends it with the calls below by itself.
+const JSON_HEADERS = { "Content-Type": "application/json" };
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -17,8 +12,8 @@ function el(tag, text, cls) {
 }
 
 async function loadModels() {
-  const response = await fetch("/v1/models", { headers: headers() });
-  if (response.status === 401) { tokenNeeded = true; $("token-label").hidden = false; return; }
+  const response = await fetch("/v1/models");
+  if (!response.ok) { $("status").textContent = "Could not list models: " + response.status; return; }
   const models = await response.json();
   $("model").replaceChildren(...models.map((m) => {
     const option = el("option", m.model + (m.usable ? "" : " (not usable: " + m.reason + ")"));
@@ -86,7 +81,6 @@ async function submit(event) {
   event.preventDefault();
   const text = $("text").value.trim();
   if (!text) { $("status").textContent = "Paste an article or choose a file first."; return; }
-  if (tokenNeeded && $("token").value) sessionStorage.setItem("summarizer-token", $("token").value);
   const isHtml = /^\s*<(!doctype|html)/i.test(text);
   const body = { model: $("model").value || null, target: $("target").value.trim() || null };
   body[isHtml ? "html" : "text"] = text;
@@ -94,7 +88,7 @@ async function submit(event) {
   $("status").className = "";
   $("status").textContent = "Working… a local model takes a few minutes for a long article.";
   try {
-    const response = await fetch("/v1/brief", { method: "POST", headers: headers(), body: JSON.stringify(body) });
+    const response = await fetch("/v1/brief", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) });
     const data = await response.json();
     if (!response.ok) throw new Error(data.error ? data.error.code + ": " + data.error.message : response.statusText);
     render(data);
