@@ -66,6 +66,9 @@ def glossary_problems(source: str, english: str, glossary: Glossary) -> tuple[st
             continue  # "US", "U.S.", "America": places have too many right forms to check
         if not any(english_pattern(form).search(english) for form in term.english_forms()):
             problems.append(f"{'/'.join(term.chinese)} should be rendered as {term.english!r}")
+    wrong_forms = glossary.wrong_forms
+    if wrong_forms is None or not wrong_forms.search(english):
+        return tuple(problems)  # the usual case: no known wrong rendering anywhere
     for term in glossary.terms:
         for wrong in term.wrong:
             if english_pattern(wrong).search(english) and not _inside_right_form(

@@ -14,6 +14,7 @@ from summarizer.errors import InputError
 from summarizer.schemas import EntityType
 
 GLOSSARY_VERSION = "v1"
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TYPES = {"person", "organisation", "product", "place", "other"}
 
 
@@ -70,6 +71,20 @@ class Glossary:
                 remaining = remaining.replace(zh, "\0")
         return found
 
+    def terms_named_in(self, text: str) -> list[Term]:
+        """The terms whose English name or a Chinese form occurs in ``text``, in glossary order."""
+        han = _HAN_CHAR.search(text) is not None  # else no form written in Han can occur
+        return [
+            t
+            for t in self.terms
+            if t.english in text
+            or any(zh in text for zh in t.chinese if han or zh not in self._han_forms)
+        ]
+
+    @cached_property
+    def _han_forms(self) -> frozenset[str]:
+        return frozenset(zh for t in self.terms for zh in t.chinese if _HAN_CHAR.search(zh))
+
     def lookup_english(self, name: str) -> Term | None:
         """The term whose English name, accepted form or known wrong form is ``name``.
 
@@ -78,12 +93,22 @@ class Glossary:
         """
         candidates = [name, *re.findall(r"\(([^()]+)\)", name)]
         for candidate in candidates:
-            key = candidate.strip().casefold().removeprefix("the ")
-            for term in self.terms:
-                forms = (term.english, *term.also_ok, *term.wrong)
-                if any(key == form.casefold().removeprefix("the ") for form in forms):
-                    return term
+            term = self._by_english.get(_english_key(candidate))
+            if term is not None:
+                return term
         return None
+
+    @cached_property
+    def _by_english(self) -> dict[str, Term]:
+        index: dict[str, Term] = {}
+        for term in self.terms:  # the first term with a form wins, as in a scan of the list
+            for form in (term.english, *term.also_ok, *term.wrong):
+                index.setdefault(_english_key(form), term)
+        return index
+
+
+def _english_key(name: str) -> str:
+    return name.strip().casefold().removeprefix("the ")
 
 
 def _parse_line(line: str, origin: str, number: int) -> Term | None:

@@ -14,6 +14,7 @@ T = TypeVar("T", bound=BaseModel)
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_DECODER = json.JSONDecoder()
 
 
 def _balanced_object(text: str) -> str | None:
@@ -52,6 +53,13 @@ def extract_json(reply: str) -> Any:
     """
     candidates = [m.group(1) for m in _FENCE.finditer(reply)] + [reply]
     for candidate in candidates:
+        start = candidate.find("{")
+        if start < 0:
+            continue
+        try:  # the common case, well-formed JSON, is parsed in C in one pass
+            return _DECODER.raw_decode(candidate, start)[0]
+        except json.JSONDecodeError:
+            pass
         block = _balanced_object(candidate)
         if block is None:
             continue

@@ -6,6 +6,7 @@ import pytest
 
 from summarizer.config import DEFAULT_MODEL, Settings
 from summarizer.errors import ConfigError
+from summarizer.glossary import builtin_glossary
 
 
 def test_defaults_and_environment() -> None:
@@ -58,3 +59,13 @@ def test_user_glossary_is_parsed_once_per_version(tmp_path: Path) -> None:
     path.write_text("深度求索\tDeepSeek\n", encoding="utf-8")
     os.utime(path, ns=(1, 1))  # a new version, even on a coarse-mtime filesystem
     assert load_glossary(path).terms_in("深度求索发布")[0].english == "DeepSeek"
+
+
+def test_glossary_terms_named_in_english_and_chinese_text() -> None:
+    glossary = builtin_glossary()
+    english = [t.english for t in glossary.terms_named_in("NVIDIA sold H200 chips — “again”.")]
+    chinese = [t.english for t in glossary.terms_named_in("英伟达向中国出售芯片")]
+    assert "NVIDIA" in english and "China" not in english
+    assert {"NVIDIA", "China"} <= set(chinese)
+    assert glossary.lookup_english("the nvidia") is glossary.lookup_english("NVIDIA Corp. (Nvidia)")
+    assert glossary.lookup_english("No Such Company") is None

@@ -38,3 +38,19 @@ def test_extract(text: str, expected: set[Quantity]) -> None:
 )
 def test_missing(source: str, english: str, missing: list[str]) -> None:
     assert [str(q) for q in missing_quantities(source, english)] == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Three firms and half the market", {("number", "3"), ("number", "0.5")}),
+        ("TWELVE percent", {("percent", "12")}),
+        ("Someone often said it was done", set()),  # "one", "ten" inside words
+        ("one_two", set()),
+        ("(five) and 2026年 orders", {("number", "5"), ("number", "2026")}),
+        ("in May 2025", {("date", "2025-05-??"), ("number", "2025")}),
+        ("Mayor Jane spoke", set()),  # a month hint that is no date
+    ],
+)
+def test_extract_number_words(text: str, expected: set[tuple[str, str]]) -> None:
+    assert extract_quantities(text, words=True) == {Quantity(k, v) for k, v in expected}

@@ -6,7 +6,7 @@ from summarizer.backends.base import Backend
 from summarizer.checks import unsupported_figure
 from summarizer.glossary import Glossary
 from summarizer.ingest import estimate_tokens
-from summarizer.numbers import extract_quantities
+from summarizer.numbers import Quantity, extract_quantities
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
@@ -61,11 +61,11 @@ def _grounded_figures(
     draft: SummaryDraft, article: Article, english: list[Paragraph]
 ) -> tuple[list[Figure], list[str]]:
     """Figures whose numbers occur in the paragraph they cite (or, corrected, in another one)."""
+    if not draft.figures:
+        return [], []
     english_text = {p.id: p.text for p in english}
-    per_paragraph = {
-        p.id: extract_quantities(f"{english_text.get(p.id, '')}\n{p.original or p.text}")
-        for p in article.paragraphs
-    }
+    # Each side on its own, as the translation checks read them: their results are cached.
+    per_paragraph = {p.id: _quantities(english_text.get(p.id, ""), p) for p in article.paragraphs}
     everything = frozenset().union(*per_paragraph.values())
     figures: list[Figure] = []
     problems: list[str] = []
@@ -98,6 +98,12 @@ def _grounded_figures(
     return figures, problems
 
 
+def _quantities(english: str, paragraph: Paragraph) -> frozenset[Quantity]:
+    source = paragraph.original or paragraph.text
+    found = extract_quantities(english, words=True)  # a superset of the plain reading
+    return found if source == english else found | extract_quantities(source)
+
+
 def _outlet(model_outlet: str | None, article: Article) -> str | None:
     """The outlet found by ingest wins; the model's guess is kept only if the text names it."""
     if article.source:
@@ -124,9 +130,7 @@ def summarize(
     text = " ".join(p.text for p in paragraphs)
     prompt = render(
         "summarize",
-        glossary=[
-            t for t in glossary.terms if t.english in text or any(zh in text for zh in t.chinese)
-        ][:20],
+        glossary=glossary.terms_named_in(text)[:20],
         title=title,
         paragraphs=safe_paragraphs(paragraphs),
     )
