@@ -119,6 +119,12 @@ class ResultsFile:
             self._handle.flush()
             self.records[str(record["id"])] = str(record["status"])
 
+    def counts(self) -> tuple[int, int]:
+        """How many ids are recorded as done and as failed (each id by its last record)."""
+        with self._lock:
+            statuses = list(self.records.values())
+        return statuses.count("ok"), statuses.count("error")
+
     def close(self) -> None:
         self._handle.close()
 

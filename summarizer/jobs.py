@@ -2,8 +2,10 @@
 
 A job is a folder ``<root>/<id>/`` holding ``items.jsonl`` (the submitted articles),
 ``results.jsonl`` (the batch runner's append-only output) and ``job.json`` (model, target,
-state). On start the service resumes every job that is not finished; the response cache makes
-sure nothing already done is computed again.
+state, and the counts once it has ended). On start the service resumes every job that is not
+finished; the response cache makes sure nothing already done is computed again. A status poll
+costs the same for ten articles or ten thousand: a running job is counted from its live results
+file, an ended one from ``job.json``.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class JobStore:
         self.settings = settings
         self._lock = threading.Lock()
         self._threads: dict[str, threading.Thread] = {}
+        self._running: dict[str, ResultsFile] = {}
         root.mkdir(parents=True, exist_ok=True)
 
     def _dir(self, job_id: str) -> Path:
@@ -67,7 +70,14 @@ class JobStore:
             for item in items:
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
         self._write_meta(
-            job_id, {"model": model, "target": target, "state": "queued", "error": None}
+            job_id,
+            {
+                "model": model,
+                "target": target,
+                "state": "queued",
+                "error": None,
+                "total": len(items),
+            },
         )
         self.start(job_id)
         return job_id
@@ -114,6 +124,7 @@ class JobStore:
         settings = self.settings.with_overrides(model=meta["model"])
         folder = self._dir(job_id)
         results = ResultsFile(folder / "results.jsonl")
+        self._running[job_id] = results
         try:
             items: list[BatchItem] = discover_items(str(folder / "items.jsonl"))
             run_batch(
@@ -129,25 +140,40 @@ class JobStore:
             meta.update(state="failed", error=f"{type(exc).__name__}: {exc}")
         finally:
             results.close()
+        meta["done"], meta["failed"] = results.counts()
         self._write_meta(job_id, meta)
+        self._running.pop(job_id, None)
 
     def status(self, job_id: str) -> JobStatus:
         meta = self._meta(job_id)
-        folder = self._dir(job_id)
-        total = sum(1 for line in (folder / "items.jsonl").open(encoding="utf-8") if line.strip())
-        done = failed = 0
-        results = folder / "results.jsonl"
+        live = self._running.get(job_id)
+        if live is not None:
+            done, failed = live.counts()
+        elif "done" in meta:
+            done, failed = meta["done"], meta["failed"]
+        else:  # queued, or left running by a server that stopped: read the file once
+            done, failed = self._count_file(job_id)
+        total = meta.get("total")
+        if total is None:  # a job created before totals were stored
+            items = self._dir(job_id) / "items.jsonl"
+            total = sum(1 for line in items.open(encoding="utf-8") if line.strip())
+        return JobStatus(
+            job_id, meta["state"], total, done, failed, meta["model"], meta.get("error")
+        )
+
+    def _count_file(self, job_id: str) -> tuple[int, int]:
+        statuses: dict[str, str] = {}
+        results = self.results_path(job_id)
         if results.exists():
             for line in results.read_text(encoding="utf-8").splitlines():
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
                     continue
-                done += record.get("status") == "ok"
-                failed += record.get("status") == "error"
-        return JobStatus(
-            job_id, meta["state"], total, done, failed, meta["model"], meta.get("error")
-        )
+                if isinstance(record, dict) and "id" in record:
+                    statuses[str(record["id"])] = str(record.get("status"))
+        values = list(statuses.values())
+        return values.count("ok"), values.count("error")
 
     def results_path(self, job_id: str) -> Path:
         return self._dir(job_id) / "results.jsonl"

@@ -285,7 +285,8 @@ def create_app(
     async def batch_status(job_id: str) -> BatchStatus:
         if not jobs.exists(job_id):
             raise ApiError(404, "not_found", f"no batch {job_id}")
-        return BatchStatus(**jobs.status(job_id).as_dict())
+        status = await asyncio.to_thread(jobs.status, job_id)  # file reads stay off the loop
+        return BatchStatus(**status.as_dict())
 
     @app.get(
         "/v1/batches/{job_id}/results",
