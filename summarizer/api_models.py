@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,6 +44,25 @@ class BatchIn(BaseModel):
     items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
     model: str | None = None
     target: str | None = Field(default=None, max_length=300)
+
+
+def batch_request_body() -> dict[str, Any]:
+    """The OpenAPI request body of ``POST /v1/batches``, whose route reads the raw body itself
+    (JSON or JSONL), so FastAPI cannot derive it."""
+    item = BatchItemIn.model_json_schema()
+    batch = BatchIn.model_json_schema()
+    batch.pop("$defs", None)
+    batch["properties"]["items"]["items"] = item
+    listed = {"type": "array", "items": item, "minItems": 1, "maxItems": MAX_BATCH_ITEMS}
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"anyOf": [batch, listed]}},
+            "application/x-ndjson": {
+                "schema": {"type": "string", "description": "One item object per line."}
+            },
+        },
+    }
 
 
 class ModelInfo(BaseModel):

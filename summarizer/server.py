@@ -32,6 +32,7 @@ from summarizer.api_models import (
     ErrorOut,
     ModelInfo,
     TranslateIn,
+    batch_request_body,
 )
 from summarizer.backends.base import Backend
 from summarizer.config import Settings
@@ -268,7 +269,12 @@ def create_app(
             payload, media_type="application/json", headers={"X-Summarizer-Cache": "miss"}
         )
 
-    @app.post("/v1/batches", status_code=202, response_model=BatchStatus)
+    @app.post(
+        "/v1/batches",
+        status_code=202,
+        response_model=BatchStatus,
+        openapi_extra={"requestBody": batch_request_body()},
+    )
     async def create_batch(request: Request) -> BatchStatus:
         body = await _batch_body(request)
         model = body.model or settings.model
@@ -332,13 +338,15 @@ def create_app(
 
 
 async def _batch_body(request: Request) -> BatchIn:
-    """A batch as JSON ``{"items": [...]}`` or as a JSONL upload of items."""
+    """A batch as JSON ``{"items": [...]}``, a bare JSON list of items, or a JSONL upload."""
     raw = await request.body()
     content_type = request.headers.get("content-type", "")
     try:
         if "ndjson" in content_type or "jsonl" in content_type:
             items = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
             return BatchIn(items=items)
+        if raw.lstrip().startswith(b"["):
+            return BatchIn(items=json.loads(raw))
         return BatchIn.model_validate_json(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else "malformed body"

@@ -230,6 +230,18 @@ def test_batch_as_jsonl_upload(server: Server) -> None:
     assert duplicate.status_code == 400
 
 
+def test_batch_as_a_bare_list_and_its_documented_body(server: Server) -> None:
+    items = [{"id": "x1", "text": "Nvidia sold 2 chips."}, {"id": "x2", "text": "   "}]
+    created = httpx.post(f"{server.url}/v1/batches", json=items)
+    assert created.status_code == 202
+    final = _wait_done(server.url, created.json()["id"])
+    assert (final["total"], final["done"], final["failed"]) == (2, 1, 1)
+    assert httpx.post(f"{server.url}/v1/batches", json=[{"text": "no id"}]).status_code == 422
+    body = httpx.get(f"{server.url}/openapi.json").json()["paths"]["/v1/batches"]["post"]
+    content = body["requestBody"]["content"]
+    assert {"application/json", "application/x-ndjson"} <= content.keys()
+
+
 def test_schemathesis_finds_no_server_errors(server: Server) -> None:
     result = subprocess.run(
         [
