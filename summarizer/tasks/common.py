@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from summarizer.ingest.injection import withhold_instructions
 from summarizer.schemas import Paragraph
 
 Progress = Callable[[str, int, int], None]
@@ -21,5 +22,17 @@ def embed_safely(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
-def safe_paragraphs(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
-    return [{"id": p.id, "text": embed_safely(p.text)} for p in paragraphs]
+def prompt_paragraphs(paragraphs: list[Paragraph]) -> tuple[list[dict[str, str]], list[str]]:
+    """Paragraphs as the summary and stance prompts show them, and a warning per withheld
+    sentence: text that gives orders to AI models never reaches the model (prompt injection)."""
+    shown: list[dict[str, str]] = []
+    warnings: list[str] = []
+    for paragraph in paragraphs:
+        text, withheld = withhold_instructions(paragraph.text)
+        warnings += [
+            f"{paragraph.id}: a sentence addressed to AI models was withheld from the model "
+            f"(prompt injection?): {sentence[:120]!r}"
+            for sentence in withheld
+        ]
+        shown.append({"id": paragraph.id, "text": embed_safely(text)})
+    return shown, warnings

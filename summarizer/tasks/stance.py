@@ -9,7 +9,7 @@ from summarizer.checks import find_quote
 from summarizer.prompts import render
 from summarizer.schemas import Article, Check, Evidence, Paragraph, RunMeta, Stance, StanceDraft
 from summarizer.structured import complete_structured
-from summarizer.tasks.common import embed_safely, safe_paragraphs
+from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.summarize import fit_paragraphs
 
 
@@ -24,11 +24,9 @@ def label_stance(
 ) -> Stance:
     """Label the article's stance toward ``target`` (or a target the model infers)."""
     paragraphs, warnings = fit_paragraphs(english)
-    prompt = render(
-        "stance",
-        target=embed_safely(target) if target else None,
-        paragraphs=safe_paragraphs(paragraphs),
-    )
+    shown, withheld = prompt_paragraphs(paragraphs)
+    warnings += withheld
+    prompt = render("stance", target=embed_safely(target) if target else None, paragraphs=shown)
     result = complete_structured(
         backend, prompt, StanceDraft, model=model, max_reasks=max_reasks, max_tokens=600
     )

@@ -20,7 +20,7 @@ from summarizer.schemas import (
     SummaryDraft,
 )
 from summarizer.structured import complete_structured
-from summarizer.tasks.common import safe_paragraphs
+from summarizer.tasks.common import prompt_paragraphs
 
 MAX_ARTICLE_TOKENS = 5000
 
@@ -127,12 +127,11 @@ def summarize(
 ) -> Summary:
     """Summarise the English paragraphs (the translation, or the source when it is English)."""
     paragraphs, warnings = fit_paragraphs(english)
-    text = " ".join(p.text for p in paragraphs)
+    shown, withheld = prompt_paragraphs(paragraphs)
+    warnings += withheld
+    text = " ".join(p["text"] for p in shown)
     prompt = render(
-        "summarize",
-        glossary=glossary.terms_named_in(text)[:20],
-        title=title,
-        paragraphs=safe_paragraphs(paragraphs),
+        "summarize", glossary=glossary.terms_named_in(text)[:20], title=title, paragraphs=shown
     )
     result = complete_structured(
         backend, prompt, SummaryDraft, model=model, max_reasks=max_reasks, max_tokens=900
