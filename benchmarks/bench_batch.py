@@ -17,6 +17,7 @@ from summarizer.batch_inputs import BatchItem, discover_items
 from summarizer.checks import glossary_problems, number_problems
 from summarizer.config import Settings
 from summarizer.ingest import load_article
+from summarizer.ingest.injection import find_instructions, may_give_orders
 from summarizer.models import make_backend
 from summarizer.numbers import extract_quantities
 from summarizer.tasks.brief import make_brief
@@ -26,7 +27,13 @@ SEEDS = ROOT / "evals" / "datasets" / "seeds" / "articles"
 
 
 def forget_checks() -> None:
-    for cached in (extract_quantities, glossary_problems, number_problems):
+    for cached in (
+        extract_quantities,
+        glossary_problems,
+        number_problems,
+        find_instructions,
+        may_give_orders,
+    ):
         cached.cache_clear()
 
 

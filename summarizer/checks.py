@@ -9,17 +9,14 @@ from functools import lru_cache
 from summarizer.glossary import Glossary, Term, english_pattern
 from summarizer.numbers import Quantity, extract_quantities, missing_quantities
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def normalize_for_match(text: str) -> str:
-    """Fold width, case, whitespace and punctuation so a quote matches its source."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(
-        ch
-        for ch in folded
-        if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "S"))
-    )
+    """Fold width and case, and keep only letters and digits, so a quote matches its source
+    whatever its spacing, punctuation or symbols."""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def find_quote(quote: str, paragraphs: dict[str, str], claimed: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from summarizer.ingest.injection import withhold_instructions
+from summarizer.ingest.injection import may_give_orders, withhold_instructions
 from summarizer.schemas import Paragraph
 
 Progress = Callable[[str, int, int], None]
@@ -25,6 +25,8 @@ def embed_safely(text: str) -> str:
 def prompt_paragraphs(paragraphs: list[Paragraph]) -> tuple[list[dict[str, str]], list[str]]:
     """Paragraphs as the summary and stance prompts show them, and a warning per withheld
     sentence: text that gives orders to AI models never reaches the model (prompt injection)."""
+    if not may_give_orders("\n".join(p.text for p in paragraphs)):  # the usual article
+        return [{"id": p.id, "text": embed_safely(p.text)} for p in paragraphs], []
     shown: list[dict[str, str]] = []
     warnings: list[str] = []
     for paragraph in paragraphs:

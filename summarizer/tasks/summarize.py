@@ -61,34 +61,34 @@ def _grounded_figures(
     draft: SummaryDraft, article: Article, english: list[Paragraph]
 ) -> tuple[list[Figure], list[str]]:
     """Figures whose numbers occur in the paragraph they cite (or, corrected, in another one)."""
-    if not draft.figures:
-        return [], []
     english_text = {p.id: p.text for p in english}
-    # Each side on its own, as the translation checks read them: their results are cached.
-    per_paragraph = {p.id: _quantities(english_text.get(p.id, ""), p) for p in article.paragraphs}
-    everything = frozenset().union(*per_paragraph.values())
+    by_id = {p.id: p for p in article.paragraphs}
+
+    def quantities(pid: str) -> frozenset[Quantity]:
+        paragraph = by_id.get(pid)
+        return _quantities(english_text.get(pid, ""), paragraph) if paragraph else frozenset()
+
     figures: list[Figure] = []
     problems: list[str] = []
     for item in draft.figures:
-        problem = unsupported_figure(item.value, everything)
-        if problem:
-            problems.append(problem)
-            continue
-        order = [item.paragraph, *(pid for pid in per_paragraph if pid != item.paragraph)]
-        home = next(
-            (
-                pid
-                for pid in order
-                if unsupported_figure(item.value, per_paragraph.get(pid, frozenset())) is None
-            ),
-            None,
-        )
-        if home is None:
-            problems.append(
-                f"figure {item.value!r}: its numbers are not together in any one paragraph"
+        # The usual case, a figure in the paragraph it cites, reads that paragraph alone.
+        home = item.paragraph
+        if unsupported_figure(item.value, quantities(item.paragraph)) is not None:
+            everything = frozenset().union(*(quantities(pid) for pid in by_id))
+            problem = unsupported_figure(item.value, everything)
+            if problem:
+                problems.append(problem)
+                continue
+            found = next(
+                (pid for pid in by_id if unsupported_figure(item.value, quantities(pid)) is None),
+                None,
             )
-            continue
-        if home != item.paragraph:
+            if found is None:
+                problems.append(
+                    f"figure {item.value!r}: its numbers are not together in any one paragraph"
+                )
+                continue
+            home = found
             problems.append(
                 f"figure {item.value!r} cited {item.paragraph} but is in {home}; corrected"
             )
@@ -99,6 +99,7 @@ def _grounded_figures(
 
 
 def _quantities(english: str, paragraph: Paragraph) -> frozenset[Quantity]:
+    """Each side on its own, as the translation checks read them, so their results are cached."""
     source = paragraph.original or paragraph.text
     found = extract_quantities(english, words=True)  # a superset of the plain reading
     return found if source == english else found | extract_quantities(source)
