@@ -6,10 +6,15 @@ hot case (many clients asking for the same article): the exact request bytes are
 hit, the stored response is replayed without parsing, validating or touching the disk. Only
 responses the route marks as cacheable (status 200 with an ``X-Summarizer-Cache`` header) are kept,
 in a least-recently-used map bounded in bytes.
+
+Identical requests that arrive while the first is still being answered wait for that answer
+instead of running the pipeline again (a burst of readers asking for the same new article costs
+one brief, not one per reader). If the first one fails, each waiting request is run on its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -30,6 +35,7 @@ class ResponseMemo:
         self.max_bytes = max_bytes
         self.size = 0
         self.entries: OrderedDict[bytes, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self.in_flight: dict[bytes, asyncio.Future[None]] = {}
 
     async def __call__(
         self, scope: dict[str, Any], receive: Callable[[], Awaitable[Message]], send: Any
@@ -39,13 +45,41 @@ class ResponseMemo:
             return
         messages, body = await _read_body(receive)
         key = self._key(scope, body)
-        stored = self.entries.get(key)
-        if stored is not None:
-            self.entries.move_to_end(key)
-            headers, content = stored
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": content})
+        leader = self.in_flight.get(key)
+        if leader is not None:  # the same request is being answered: wait for that answer
+            await asyncio.shield(leader)
+            if not await self._replay(key, send):  # it failed: try on our own, not as a leader
+                await self._answer(key, scope, messages, receive, send)
             return
+        if await self._replay(key, send):
+            return
+        done = self.in_flight[key] = asyncio.get_running_loop().create_future()
+        try:
+            await self._answer(key, scope, messages, receive, send)
+        finally:
+            if self.in_flight.get(key) is done:
+                del self.in_flight[key]
+            done.set_result(None)
+
+    async def _replay(self, key: bytes, send: Any) -> bool:
+        stored = self.entries.get(key)
+        if stored is None:
+            return False
+        self.entries.move_to_end(key)
+        headers, content = stored
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+        return True
+
+    async def _answer(
+        self,
+        key: bytes,
+        scope: dict[str, Any],
+        messages: list[Message],
+        receive: Callable[[], Awaitable[Message]],
+        send: Any,
+    ) -> None:
+        """Run the app on the buffered request, keeping its response if it may be kept."""
         replay = iter(messages)
 
         async def replayed() -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from summarizer.http_memo import ResponseMemo
@@ -11,10 +12,11 @@ from summarizer.http_memo import ResponseMemo
 class CountingApp:
     """Answers with the request body echoed; ``status`` and ``cacheable`` shape the reply."""
 
-    def __init__(self, status: int = 200, cacheable: bool = True):
+    def __init__(self, status: int = 200, cacheable: bool = True, delay: float = 0.0):
         self.calls = 0
         self.status = status
         self.cacheable = cacheable
+        self.delay = delay
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.calls += 1
@@ -24,6 +26,7 @@ class CountingApp:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        await asyncio.sleep(self.delay)  # a model at work
         headers = [(b"content-type", b"application/json")]
         if self.cacheable:
             headers.append((b"x-summarizer-cache", b"miss"))
@@ -31,7 +34,7 @@ class CountingApp:
         await send({"type": "http.response.body", "body": b"echo:" + body})
 
 
-def call(
+async def call_async(
     app: Any,
     body: bytes,
     *,
@@ -60,9 +63,13 @@ def call(
         "path": path,
         "headers": [(b"content-type", content_type)],
     }
-    asyncio.run(app(scope, receive, send))
+    await app(scope, receive, send)
     start = sent[0]
     return start["status"], dict(start["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def call(app: Any, body: bytes, **options: Any) -> tuple[int, dict[bytes, bytes], bytes]:
+    return asyncio.run(call_async(app, body, **options))
 
 
 def test_identical_requests_reach_the_app_once_and_replay_byte_for_byte() -> None:
@@ -109,3 +116,32 @@ def test_memory_stays_under_its_bound_dropping_the_least_recent() -> None:
     assert inner.calls == calls
     call(memo, bodies[1])  # dropped
     assert inner.calls == calls + 1
+
+
+def test_identical_requests_in_flight_wait_for_the_first_answer() -> None:
+    inner = CountingApp(delay=0.2)
+    memo = ResponseMemo(inner, paths=frozenset({"/v1/brief"}))
+
+    async def burst() -> list[tuple[int, dict[bytes, bytes], bytes]]:
+        return list(await asyncio.gather(*(call_async(memo, b'{"text": "x"}') for _ in range(20))))
+
+    replies = asyncio.run(burst())
+    assert inner.calls == 1  # one pipeline run for twenty readers
+    assert {body for _, _, body in replies} == {b'echo:{"text": "x"}'}
+    assert sorted(h[b"x-summarizer-cache"] for _, h, _ in replies) == [b"hit"] * 19 + [b"miss"]
+    assert memo.in_flight == {}
+
+
+def test_when_the_first_answer_fails_each_waiting_request_runs_on_its_own() -> None:
+    inner = CountingApp(status=503, delay=0.1)
+    memo = ResponseMemo(inner, paths=frozenset({"/v1/brief"}))
+
+    async def burst() -> list[tuple[int, dict[bytes, bytes], bytes]]:
+        return list(await asyncio.gather(*(call_async(memo, b'{"text": "x"}') for _ in range(5))))
+
+    started = time.perf_counter()
+    replies = asyncio.run(burst())
+    elapsed = time.perf_counter() - started
+    assert [status for status, _, _ in replies] == [503] * 5 and inner.calls == 5
+    assert elapsed < 0.35  # the four waiting requests ran side by side, not one after another
+    assert memo.in_flight == {} and memo.size == 0

@@ -306,3 +306,22 @@ def test_stored_briefs_outlive_a_restart_and_ignore_json_formatting(tmp_path: Pa
         second.stop()
     assert made.headers["X-Summarizer-Cache"] == "miss"
     assert again.headers["X-Summarizer-Cache"] == "hit" and again.json() == made.json()
+
+
+def test_a_burst_of_identical_new_requests_costs_one_brief(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = Server(tmp_path / "cache", model="fake?latency=0.2").start()
+    body = {"text": "Nvidia sold 4 chips in China on Monday.\nThe US rules changed."}
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            replies = list(
+                pool.map(
+                    lambda _: httpx.post(f"{slow.url}/v1/brief", json=body, timeout=60), range(10)
+                )
+            )
+    finally:
+        slow.stop()
+    assert all(r.status_code == 200 for r in replies)
+    assert sorted(r.headers["X-Summarizer-Cache"] for r in replies) == ["hit"] * 9 + ["miss"]
+    assert len({r.content for r in replies}) == 1
