@@ -1,6 +1,7 @@
 """The HTTP service (FastAPI): the same pipeline as the CLI, behind JSON routes and a reader page.
 
-Model calls run in worker threads with a per-request timeout, so they never block the event
+Model calls run in worker threads with a per-request timeout, and so do ingest (HTML
+extraction) and building a backend (the first may import litellm): none blocks the event
 loop. Errors are JSON ``{"error": {"code", "message"}}`` with a stable code; never a traceback,
 never a key.
 """
@@ -13,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -160,6 +162,7 @@ def create_app(
 
     shared_cache = open_response_cache(settings) if settings.use_cache else None
     backends: dict[str, Backend] = {}
+    backends_lock = threading.Lock()
     base_glossary = load_glossary(settings.glossary_path)
     fingerprint = pipeline_fingerprint(base_glossary)
 
@@ -178,9 +181,10 @@ def create_app(
         model = requested or settings.model
         _refuse_unless_offered(model)
         try:
-            if model not in backends:
-                backends[model] = make_backend(settings, model, cache=shared_cache)
-            return backends[model]
+            with backends_lock:  # built in worker threads: the first one may import litellm
+                if model not in backends:
+                    backends[model] = make_backend(settings, model, cache=shared_cache)
+                return backends[model]
         except ModelUnavailableError as exc:
             if requested:  # the client asked for a model this server cannot run
                 raise ApiError(400, "model_unavailable", str(exc)) from None
@@ -217,13 +221,16 @@ def create_app(
 
     @app.post("/v1/clean", response_model=Article)
     async def clean(body: ArticleIn) -> Article:
-        return _article(body)
+        result: Article = await asyncio.to_thread(
+            _article, body
+        )  # HTML extraction can take a while
+        return result
 
     @app.post("/v1/translate", response_model=Translation)
     async def translate_route(body: TranslateIn) -> Translation:
-        article = _article(body)
+        article = await asyncio.to_thread(_article, body)
         model = body.model or settings.model
-        backend = _backend(body.model)
+        backend = await asyncio.to_thread(_backend, body.model)
         glossary = _glossary(body.glossary)
         result: Translation = await _in_thread(
             lambda: translate(
@@ -249,8 +256,8 @@ def create_app(
             return Response(
                 stored["json"], media_type="application/json", headers={"X-Summarizer-Cache": "hit"}
             )
-        article = _article(body)
-        backend = _backend(body.model)
+        article = await asyncio.to_thread(_article, body)
+        backend = await asyncio.to_thread(_backend, body.model)
         glossary = _glossary(body.glossary)
         result: Brief = await _in_thread(
             lambda: make_brief(
@@ -278,13 +285,14 @@ def create_app(
     async def create_batch(request: Request) -> BatchStatus:
         body = await _batch_body(request)
         model = body.model or settings.model
-        _backend(body.model)  # an unusable model or a bad fake option fails here, not in the job
+        # An unusable model or a bad fake option fails here, not in the job.
+        await asyncio.to_thread(_backend, body.model)
         items = [
             {k: v for k, v in item.model_dump().items() if v is not None} for item in body.items
         ]
         if len({item["id"] for item in items}) != len(items):
             raise ApiError(400, "input_error", "batch item ids must be unique")
-        job_id = jobs.create(items, model, body.target)
+        job_id = await asyncio.to_thread(jobs.create, items, model, body.target)
         return BatchStatus(**jobs.status(job_id).as_dict())
 
     @app.get("/v1/batches/{job_id}", response_model=BatchStatus)

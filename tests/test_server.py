@@ -325,3 +325,27 @@ def test_a_burst_of_identical_new_requests_costs_one_brief(tmp_path: Path) -> No
     assert all(r.status_code == 200 for r in replies)
     assert sorted(r.headers["X-Summarizer-Cache"] for r in replies) == ["hit"] * 9 + ["miss"]
     assert len({r.content for r in replies}) == 1
+
+
+def test_a_brief_in_progress_does_not_block_other_requests(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = Server(tmp_path / "cache", model="fake?latency=0.5").start()
+    body = {"text": "Nvidia sold 4 chips in China on Monday.\nThe US rules changed."}
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            started = time.perf_counter()
+            brief = pool.submit(httpx.post, f"{slow.url}/v1/brief", json=body, timeout=60)
+            time.sleep(0.2)
+            waits = []
+            while not brief.done():
+                begin = time.perf_counter()
+                assert httpx.get(f"{slow.url}/healthz").status_code == 200
+                waits.append(time.perf_counter() - begin)
+                time.sleep(0.05)
+            took = time.perf_counter() - started
+            assert brief.result().status_code == 200
+    finally:
+        slow.stop()
+    assert took > 1.0 and len(waits) >= 5  # two model calls of 0.5 s at least
+    assert max(waits) < 0.25  # the event loop kept answering while the model worked
