@@ -85,3 +85,30 @@ def test_reader_page_behind_a_token(tmp_path: Path) -> None:
             browser.close()
     finally:
         server.stop()
+
+
+def test_a_dropped_gbk_file_is_decoded(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    allow_loopback()
+    text = "英伟达周一表示，将向中国出售H200芯片。美国政府将收取25%的费用。"
+    gbk = tmp_path / "article-gbk.txt"
+    gbk.write_bytes(text.encode("gbk"))
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 4)
+    server = Server(tmp_path / "cache").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page()
+            page.goto(server.url + "/")
+            page.set_input_files("#file", str(gbk))
+            page.wait_for_function("document.getElementById('text').value.length > 0")
+            assert page.input_value("#text") == text
+            assert "GB18030" in page.inner_text("#status")
+            page.set_input_files("#file", str(junk))
+            page.wait_for_function("document.getElementById('status').className === 'error'")
+            assert "junk.bin" in page.inner_text("#status")
+            browser.close()
+    finally:
+        server.stop()

@@ -101,10 +101,22 @@ async function submit(event) {
   }
 }
 
-function readFile(file) {
-  const reader = new FileReader();
-  reader.onload = () => { $("text").value = reader.result; };
-  reader.readAsText(file);
+// Chinese pages are often saved as GBK/GB18030 or Big5, not UTF-8: try the strict decoders in
+// turn (a BOM picks UTF-16) and say which one read the file.
+async function readFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const bom16 = bytes.length > 1 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const encodings = bom16 ? ["utf-16"] : ["utf-8", "gb18030", "big5"];
+  for (const encoding of encodings) {
+    try {
+      $("text").value = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+      $("status").className = "";
+      $("status").textContent = file.name + ": read as " + encoding.toUpperCase() + ".";
+      return;
+    } catch (error) { /* not this encoding */ }
+  }
+  $("status").className = "error";
+  $("status").textContent = file.name + ": not text in UTF-8, GB18030 or Big5; send it through the CLI or the API.";
 }
 
 $("form").addEventListener("submit", submit);
