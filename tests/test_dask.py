@@ -97,6 +97,8 @@ class Cluster:
                     "--no-dashboard",
                     "--nworkers",
                     "1",
+                    "--preload",
+                    str(Path(__file__).with_name("dask_stack_dumps.py")),
                 ]
             )
         _wait_for(lambda: redis.Redis.from_url(self.redis_url).ping())
@@ -107,6 +109,21 @@ class Cluster:
 
         _wait_for(two_workers)
         return self
+
+    def log_tails(self, size: int = 6000) -> str:
+        """The end of every process log (worker logs carry periodic stack dumps)."""
+        tails = []
+        for log in sorted(self.tmp.glob("proc*.log")):
+            text = log.read_text(encoding="utf-8", errors="replace")
+            tails.append(f"--- {log.name}\n{text[-size:]}")
+        return "\n".join(tails)
+
+    def run(self, args: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run a batch CLI against the cluster; a hang fails with the cluster's logs."""
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"batch did not finish in 300 s; cluster logs:\n{self.log_tails()}")
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -175,25 +192,13 @@ def test_dask_batch_kill_resume_and_rerun_from_redis(cluster: Cluster, tmp_path:
     partial = len(out.read_text().splitlines())
     assert 0 < partial < 200
 
-    resumed = subprocess.run(
-        batch_args(cluster, tmp_path / "in", out, model),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    resumed = cluster.run(batch_args(cluster, tmp_path / "in", out, model))
     assert resumed.returncode == 0, resumed.stderr
     got = records(out)
     assert Counter(r["id"] for r in got) == Counter(ids) and all(r["status"] == "ok" for r in got)
 
     again = tmp_path / "again.jsonl"
-    rerun = subprocess.run(
-        batch_args(cluster, tmp_path / "in", again, model),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    rerun = cluster.run(batch_args(cluster, tmp_path / "in", again, model))
     assert rerun.returncode == 0, rerun.stderr
     metas = [r["brief"]["meta"] for r in records(again)]  # type: ignore[index]
     assert len(metas) == 200 and all(m["calls"] == m["cached_calls"] > 0 for m in metas)  # type: ignore[index]
@@ -204,7 +209,7 @@ def test_unreachable_redis_runs_uncached(cluster: Cluster, tmp_path: Path) -> No
     out = tmp_path / "out.jsonl"
     args = batch_args(cluster, tmp_path / "in", out, "fake")
     args[args.index("--cache") + 1] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    result = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    result = cluster.run(args)
     assert result.returncode == 0, result.stderr
     assert Counter(r["id"] for r in records(out)) == Counter(ids)
 
