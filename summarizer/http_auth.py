@@ -43,8 +43,8 @@ class TokenAuth:
     async def __call__(
         self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any
     ) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
-            await self.app(scope, receive, send)
+        if scope["type"] not in ("http", "websocket") or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)  # lifespan events, /healthz
             return
         given = b""
         for name, value in scope["headers"]:
@@ -53,6 +53,9 @@ class TokenAuth:
                 break
         if hmac.compare_digest(given, self.token):
             await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # policy violation
             return
         denied = error_response(401, "unauthorized", "missing or wrong token")
         denied.headers["WWW-Authenticate"] = 'Basic realm="summarizer", charset="UTF-8"'
