@@ -195,6 +195,13 @@ def create_app(
             return base_glossary
         return base_glossary.extended(parse_glossary(extra, "request", "request"))
 
+    async def _inputs(body: TranslateIn) -> tuple[Article, Backend, Glossary]:
+        """The article, backend and glossary of a request, built off the event loop (ingest can
+        be slow, and the first backend of a hosted model imports litellm)."""
+        article = await asyncio.to_thread(_article, body)
+        backend = await asyncio.to_thread(_backend, body.model)
+        return article, backend, _glossary(body.glossary)
+
     async def _in_thread(function: Callable[[], Any]) -> Any:
         try:
             return await asyncio.wait_for(asyncio.to_thread(function), timeout=model_timeout_s)
@@ -221,17 +228,14 @@ def create_app(
 
     @app.post("/v1/clean", response_model=Article)
     async def clean(body: ArticleIn) -> Article:
-        result: Article = await asyncio.to_thread(
-            _article, body
-        )  # HTML extraction can take a while
+        # Off the event loop: HTML extraction of a large page takes a while.
+        result: Article = await asyncio.to_thread(_article, body)
         return result
 
     @app.post("/v1/translate", response_model=Translation)
     async def translate_route(body: TranslateIn) -> Translation:
-        article = await asyncio.to_thread(_article, body)
         model = body.model or settings.model
-        backend = await asyncio.to_thread(_backend, body.model)
-        glossary = _glossary(body.glossary)
+        article, backend, glossary = await _inputs(body)
         result: Translation = await _in_thread(
             lambda: translate(
                 article,
@@ -256,9 +260,7 @@ def create_app(
             return Response(
                 stored["json"], media_type="application/json", headers={"X-Summarizer-Cache": "hit"}
             )
-        article = await asyncio.to_thread(_article, body)
-        backend = await asyncio.to_thread(_backend, body.model)
-        glossary = _glossary(body.glossary)
+        article, backend, glossary = await _inputs(body)
         result: Brief = await _in_thread(
             lambda: make_brief(
                 article,
