@@ -10,7 +10,7 @@ from summarizer.backends.litellm_backend import LiteLLMBackend
 from summarizer.backends.local import get_local_model
 from summarizer.config import Settings
 
-MODEL = "local/qwen2.5-1.5b"
+MODEL = "local/qwen2.5-coder-1.5b"
 MESSAGES = [
     {"role": "system", "content": "You are a helpful assistant that writes English."},
     {

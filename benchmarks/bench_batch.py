@@ -11,15 +11,15 @@ import time
 from pathlib import Path
 
 from summarizer.backends import FakeBackend, Request
-from summarizer.backends.fake import demo_reply
-from summarizer.batch import ResultsFile, run_batch
-from summarizer.batch_inputs import BatchItem, discover_items
-from summarizer.checks import glossary_problems, number_problems
+from summarizer.batch.engine import ThreadEngine
+from summarizer.batch.inputs import BatchItem, discover_items
+from summarizer.batch.results import ResultsFile
 from summarizer.config import Settings
+from summarizer.demo import demo_reply
+from summarizer.grounding.checks import glossary_problems, number_problems
+from summarizer.grounding.numbers import extract_quantities
 from summarizer.ingest import load_article
 from summarizer.ingest.injection import find_instructions, may_give_orders
-from summarizer.models import make_backend
-from summarizer.numbers import extract_quantities
 from summarizer.tasks.brief import make_brief
 
 ROOT = Path(__file__).parent.parent
@@ -39,7 +39,7 @@ def forget_checks() -> None:
 
 def overhead_per_article(rounds: int = 40) -> None:
     """Everything but the model: the fake's replies are computed once, then served from a dict."""
-    settings = Settings(use_cache=False)
+    settings = Settings(no_cache=True)
     articles = [item.load(settings.max_input_bytes) for item in discover_items(str(SEEDS))]
     replies: dict[str, str] = {}
 
@@ -51,12 +51,12 @@ def overhead_per_article(rounds: int = 40) -> None:
 
     backend = FakeBackend(responder=zero_cost)
     for article in articles:  # warm-up: fills the reply table
-        make_brief(article, backend, model="fake", settings=settings)
+        make_brief(article, backend, model="fake")
     start = time.perf_counter()
     for _ in range(rounds):
         for article in articles:
             forget_checks()  # every article is new in a real batch: no help from earlier rounds
-            make_brief(article, backend, model="fake", settings=settings)
+            make_brief(article, backend, model="fake")
     total = (time.perf_counter() - start) / (rounds * len(articles))
     # Baseline in the same run: the same calls to the zero-cost backend, without the pipeline.
     calls = backend.history[len(backend.history) - len(backend.history) // (rounds + 1) :]
@@ -81,11 +81,10 @@ def concurrency_efficiency(articles: int = 200, jobs: int = 16, latency: float =
             )
             for i in range(articles)
         ]
-        settings = Settings(use_cache=False, model=f"fake?latency={latency}")
-        backend = make_backend(settings)
+        settings = Settings(no_cache=True, model=f"fake?latency={latency}")
         results = ResultsFile(Path(tmp) / "out.jsonl")
         start = time.perf_counter()
-        totals = run_batch(items, results, backend, settings, concurrency=jobs)
+        totals = ThreadEngine(jobs).run(items, results, settings)
         elapsed = time.perf_counter() - start
         results.close()
     ideal = totals.calls * latency / jobs

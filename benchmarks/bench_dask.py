@@ -8,11 +8,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarizer.batch import ResultsFile, run_batch
-from summarizer.batch_dask import run_batch_dask
-from summarizer.batch_inputs import BatchItem
+from summarizer.batch.dask_engine import DaskEngine
+from summarizer.batch.engine import ThreadEngine
+from summarizer.batch.inputs import BatchItem
+from summarizer.batch.results import ResultsFile
 from summarizer.config import Settings
-from summarizer.models import make_backend
 
 ARTICLES, LATENCY, IN_FLIGHT = 200, 0.2, 16
 
@@ -30,11 +30,11 @@ def items() -> list[BatchItem]:
 def main() -> None:
     from distributed import LocalCluster
 
-    settings = Settings(use_cache=False, model=f"fake?latency={LATENCY}")
+    settings = Settings(no_cache=True, model=f"fake?latency={LATENCY}")
     with tempfile.TemporaryDirectory() as tmp:
         results = ResultsFile(Path(tmp) / "local.jsonl")
         start = time.perf_counter()
-        local = run_batch(items(), results, make_backend(settings), settings, concurrency=IN_FLIGHT)
+        local = ThreadEngine(IN_FLIGHT).run(items(), results, settings)
         local_s = time.perf_counter() - start
         results.close()
 
@@ -48,7 +48,9 @@ def main() -> None:
         try:
             results = ResultsFile(Path(tmp) / "dask.jsonl")
             start = time.perf_counter()
-            dask = run_batch_dask(items(), results, settings, address=cluster.scheduler_address)
+            engine = DaskEngine(address=cluster.scheduler_address)
+            dask = engine.run(items(), results, settings)
+            engine.close()
             dask_s = time.perf_counter() - start
             results.close()
         finally:

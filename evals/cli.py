@@ -61,7 +61,7 @@ def run_command(
     """Run every example through the pipeline (cache on) and write a run directory."""
     from evals.datasets import load_dataset
     from evals.run import VARIANTS, run_eval
-    from summarizer.models import make_backend
+    from summarizer.factory import make_backend
 
     settings: Settings = ctx.find_root().obj
     try:

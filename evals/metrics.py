@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.checks import term_rendered
-from summarizer.glossary import Glossary
-from summarizer.numbers import extract_quantities, missing_quantities
+from summarizer.grounding.checks import term_rendered
+from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.numbers import extract_quantities, missing_quantities
 
 LABELS = ("supportive", "critical", "neutral", "mixed")
 

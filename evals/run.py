@@ -28,14 +28,15 @@ from summarizer import __version__
 from summarizer.backends.base import Backend, Request
 from summarizer.config import Settings
 from summarizer.errors import SummarizerError
-from summarizer.glossary import Glossary, load_glossary
+from summarizer.grounding.glossary import Glossary, load_glossary
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.language import detect_language
-from summarizer.parse import extract_json
 from summarizer.prompts import render
 from summarizer.redact import redact
 from summarizer.schemas import Article, Paragraph, RunMeta
+from summarizer.structured.parse import extract_json
 from summarizer.tasks.brief import english_paragraphs, make_brief
+from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.stance import label_stance
 from summarizer.tasks.translate import translate
 
@@ -49,7 +50,7 @@ class RunContext:
     variant: str
     backend: Backend
     settings: Settings
-    glossary: Glossary
+    options: PipelineOptions
 
 
 def _meta_fields(meta: RunMeta) -> dict[str, Any]:
@@ -107,10 +108,7 @@ def _translation_doc(ctx: RunContext, doc: str, segments: list[Segment]) -> dict
                 _doc_article(doc, segments),
                 ctx.backend,
                 model=ctx.model,
-                glossary=ctx.glossary,
-                chunk_tokens=ctx.settings.translate_chunk_tokens,
-                max_reasks=ctx.settings.max_reasks,
-                refine=ctx.variant == "refine",
+                options=ctx.options,
             )
             hypothesis = "\n".join(p.text for p in result.paragraphs)
             record.update(_meta_fields(result.meta))
@@ -162,10 +160,8 @@ def _summary_example(ctx: RunContext, ref: SummaryRef, target: str | None) -> di
                 article,
                 ctx.backend,
                 model=ctx.model,
-                settings=ctx.settings,
+                options=ctx.options,
                 target=target,
-                glossary=ctx.glossary,
-                refine=ctx.variant == "refine",
             )
             summary = brief.summary
             dropped = next(
@@ -224,9 +220,7 @@ def _stance_example(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
                     article,
                     ctx.backend,
                     model=ctx.model,
-                    glossary=ctx.glossary,
-                    chunk_tokens=ctx.settings.translate_chunk_tokens,
-                    refine=ctx.variant == "refine",
+                    options=ctx.options,
                 )
             stance = label_stance(
                 article,
@@ -234,7 +228,7 @@ def _stance_example(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
                 ctx.backend,
                 model=ctx.model,
                 target=ref.target,
-                max_reasks=ctx.settings.max_reasks,
+                max_reasks=ctx.options.max_reasks,
             )
             dropped = len(stance.checks[0].details) if stance.checks else 0
             proposed = len(stance.evidence) + dropped
@@ -344,7 +338,7 @@ def run_eval(
 ) -> dict[str, Any]:
     """Run every dataset on every model and variant; writes ``examples.jsonl`` and ``run.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    glossary = load_glossary(settings.glossary_path)
+    glossary = load_glossary(settings.glossary)
     started = time.perf_counter()
     all_records: list[dict[str, Any]] = []
     totals: dict[str, Any] = {}
@@ -352,8 +346,11 @@ def run_eval(
         for model in models:
             backend = make_backend(settings, model)
             for variant in variants:
+                options = PipelineOptions.from_settings(
+                    settings, glossary=glossary, refine=variant == "refine"
+                )
                 ctx = RunContext(
-                    model, variant, backend, settings.with_overrides(model=model), glossary
+                    model, variant, backend, settings.with_overrides(model=model), options
                 )
                 records = [r for d in datasets for r in run_examples(d, ctx, progress)]
                 for record in records:

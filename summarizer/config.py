@@ -1,15 +1,39 @@
-"""Settings from ``SUMMARIZER_*`` environment variables and CLI flags. No I/O at import."""
+"""Settings, through pydantic-settings: flags beat ``SUMMARIZER_*`` environment variables, which
+beat the config file (TOML), which beats the defaults. No I/O at import.
+
+The config file is ``--config FILE``, else ``SUMMARIZER_CONFIG``, else ``config.toml`` in the
+platform's config directory (``~/.config/summarizer/`` on Linux) when it exists. Its keys are the
+field names below, e.g. ``model = "openai/gpt-4o-mini"`` or ``allowed_models = ["fake*"]``.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-DEFAULT_MODEL = "local/qwen2.5-1.5b"
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from summarizer.errors import ConfigError
+
+DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
 DEFAULT_MAX_INPUT_BYTES = 1_000_000
+ENV_PREFIX = "SUMMARIZER_"
+CONFIG_ENV = "SUMMARIZER_CONFIG"
+
+_config_file: ContextVar[Path | None] = ContextVar("summarizer_config_file", default=None)
 
 
 def default_cache_dir() -> Path:
@@ -19,67 +43,160 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("summarizer", appauthor=False))
 
 
-N = TypeVar("N", int, float)
+def default_config_file() -> Path:
+    """Where the config file is looked for when none is named."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("summarizer", appauthor=False)) / "config.toml"
 
 
-def _env_number(env: Mapping[str, str], name: str, default: N) -> N:
-    """``env[name]`` as a number of ``default``'s type; a malformed value is a ``ConfigError``."""
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
+class _ConfigFileSource(PydanticBaseSettingsSource):
+    """The TOML config file being loaded (set by ``load_settings``); unknown keys are errors."""
+
+    def __init__(self, settings_cls: type[BaseSettings]):
+        super().__init__(settings_cls)
+        self.path = _config_file.get()
+        self.values: dict[str, Any] = read_config_file(self.path) if self.path else {}
+        unknown = set(self.values) - set(settings_cls.model_fields)
+        if unknown:
+            raise ConfigError(f"{self.path}: unknown setting(s): {', '.join(sorted(unknown))}")
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self.values)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
     try:
-        return type(default)(raw)
-    except ValueError as exc:
-        from summarizer.errors import ConfigError
-
-        kind = "a whole number" if isinstance(default, int) else "a number"
-        raise ConfigError(f"{name}={raw!r} is not {kind}") from exc
-
-
-def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run can be configured with; CLI flags override the environment."""
+class Settings(BaseSettings):
+    """Everything a run can be configured with. Each field ``name`` is read from the environment
+    variable ``SUMMARIZER_<NAME>`` and from the key ``name`` of the config file."""
 
-    model: str = DEFAULT_MODEL
-    cache_dir: Path | None = None
-    cache_url: str | None = None
-    use_cache: bool = True
-    max_reasks: int = 2
-    max_attempts: int = 4
-    retry_wait_s: float = 0.5
-    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
-    translate_chunk_tokens: int = 350
-    glossary_path: Path | None = None
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="forbid", env_ignore_empty=True
+    )
+
+    model: str = Field(DEFAULT_MODEL, description="litellm model string, local/<name> or fake")
+    cache_dir: Path | None = Field(None, description="response cache directory")
+    cache: str | None = Field(None, description="redis:// URL of a shared response cache")
+    no_cache: bool = Field(False, description="do not read or write the response cache")
+    max_reasks: int = Field(2, ge=0, description="re-asks with the validation error")
+    max_attempts: int = Field(4, ge=1, description="attempts on transient provider errors")
+    retry_wait: float = Field(0.5, ge=0, description="initial backoff in seconds")
+    max_input_bytes: int = Field(DEFAULT_MAX_INPUT_BYTES, ge=1, description="input size limit")
+    chunk_tokens: int = Field(350, ge=1, description="estimated tokens per translation chunk")
+    glossary: Path | None = Field(None, description="user glossary TSV, on top of the built-in")
+    allowed_models: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="shell patterns of the models `serve` offers (empty: any)"
+    )
+
+    @field_validator("allowed_models", mode="before")
+    @classmethod
+    def _split_patterns(cls, value: Any) -> Any:
+        if isinstance(value, str):  # the environment gives one comma-separated string
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        cache_dir = env.get("SUMMARIZER_CACHE_DIR")
-        glossary = env.get("SUMMARIZER_GLOSSARY")
-        return cls(
-            model=env.get("SUMMARIZER_MODEL") or DEFAULT_MODEL,
-            cache_dir=Path(cache_dir) if cache_dir else None,
-            cache_url=env.get("SUMMARIZER_CACHE") or None,
-            use_cache=not _env_bool(env, "SUMMARIZER_NO_CACHE", False),
-            max_reasks=_env_number(env, "SUMMARIZER_MAX_REASKS", 2),
-            max_attempts=_env_number(env, "SUMMARIZER_MAX_ATTEMPTS", 4),
-            retry_wait_s=_env_number(env, "SUMMARIZER_RETRY_WAIT", 0.5),
-            max_input_bytes=_env_number(env, "SUMMARIZER_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
-            translate_chunk_tokens=_env_number(env, "SUMMARIZER_CHUNK_TOKENS", 350),
-            glossary_path=Path(glossary) if glossary else None,
-        )
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _ConfigFileSource(settings_cls))
+
+    @property
+    def use_cache(self) -> bool:
+        return not self.no_cache
 
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir if self.cache_dir is not None else default_cache_dir()
 
     def with_overrides(self, **changes: object) -> Settings:
-        """A copy with the given fields changed; ``None`` values leave a field as it is."""
-        kept: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **kept)
+        """A copy with the given fields changed (validated); ``None`` leaves a field as it is."""
+        kept = {k: v for k, v in changes.items() if v is not None}
+        if not kept:
+            return self
+        try:
+            return Settings.model_validate({**self.model_dump(), **kept})
+        except ValidationError as exc:
+            raise ConfigError(describe_settings_error(exc)) from None
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line naming each bad setting by the variable a user would set."""
+    problems = []
+    for item in error.errors()[:3]:
+        name = str(item["loc"][0]) if item["loc"] else "settings"
+        problems.append(f"{ENV_PREFIX}{name.upper()}={item.get('input')!r}: {item['msg']}")
+    return "; ".join(problems)
+
+
+def config_file_in_use(config_file: Path | None = None) -> Path | None:
+    """The config file a run reads: the one named, ``SUMMARIZER_CONFIG``, or the default if any."""
+    if config_file is not None:
+        return config_file
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named)
+    default = default_config_file()
+    return default if default.is_file() else None
+
+
+@contextmanager
+def _reading(path: Path | None) -> Iterator[None]:
+    token = _config_file.set(path)
+    try:
+        yield
+    finally:
+        _config_file.reset(token)
+
+
+def load_settings(config_file: Path | None = None, **flags: object) -> Settings:
+    """Settings from flags (``None`` means not given), the environment and the config file.
+
+    Raises:
+        ConfigError: a malformed value, an unknown key, or an unreadable config file.
+    """
+    given: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
+    with _reading(config_file_in_use(config_file)):
+        try:
+            return Settings(**given)
+        except ValidationError as exc:
+            raise ConfigError(describe_settings_error(exc)) from None
+
+
+def explain_settings(
+    config_file: Path | None = None, **flags: object
+) -> list[tuple[str, Any, str]]:
+    """Each setting's effective value and where it came from: flag, environment, file, default."""
+    settings = load_settings(config_file, **flags)
+    path = config_file_in_use(config_file)
+    with _reading(path):
+        from_env = EnvSettingsSource(Settings, env_prefix=ENV_PREFIX, env_ignore_empty=True)()
+        from_file = _ConfigFileSource(Settings)()
+    rows = []
+    for name in Settings.model_fields:
+        if flags.get(name) is not None:
+            source = "flag"
+        elif name in from_env:
+            source = f"env {ENV_PREFIX}{name.upper()}"
+        elif name in from_file:
+            source = f"file {path}"
+        else:
+            source = "default"
+        rows.append((name, getattr(settings, name), source))
+    return rows

@@ -11,6 +11,10 @@ class InputError(SummarizerError):
     """The input article cannot be used (empty, binary, undecodable, too large)."""
 
 
+class InputTooLargeError(InputError):
+    """The input is over the size limit (checked while reading, whatever the source)."""
+
+
 class RenderError(SummarizerError):
     """A prompt template failed to render (missing variable, unknown template)."""
 

@@ -49,8 +49,12 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SUMMARIZER_* setting and no config file from the machine: each test starts clean."""
+    for name in list(os.environ):
+        if name.startswith("SUMMARIZER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("SUMMARIZER_MODEL", raising=False)
 
 
 def seed(prefix: str) -> Path:

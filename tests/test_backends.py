@@ -5,16 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from summarizer.backends import FakeBackend, Request, fake_from_model_string
 from summarizer.backends.litellm_backend import LiteLLMBackend, load_litellm
+from summarizer.backends.retry import RetryingBackend
 from summarizer.cache import CachedBackend, ResponseCache, cache_key
 from summarizer.errors import BackendError, ConfigError, ModelUnavailableError
-from summarizer.models import make_backend, model_status
-from summarizer.retry import RetryingBackend
+from summarizer.factory import make_backend, model_status
+from tests.openai_stub import OpenAIStub, Scripted
+from tests.server_process import allow_loopback
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[OpenAIStub]:
+    allow_loopback()
+    with OpenAIStub() as stub:
+        yield stub
 
 
 def request(text: str = "hi", **kwargs: object) -> Request:
@@ -92,15 +102,21 @@ def test_unwritable_cache_runs_uncached(tmp_path: Path) -> None:
     assert cached.complete(request()).text == "ok"
 
 
-def test_cache_stores_no_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_stores_no_api_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, openai_stub: OpenAIStub
+) -> None:
+    """The key really travels (the server sees it) and is nowhere in the cache's files."""
     secret = "sk-test-abcdefghijklmnopqrstuvwxyz123456"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
-    cached = CachedBackend(FakeBackend(responder=lambda r: "ok"), ResponseCache(tmp_path / "c"))
-    cached.complete(request())
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.url)
+    model = "openai/gpt-4o-mini"
+    cached = CachedBackend(LiteLLMBackend(tmp_path, model), ResponseCache(tmp_path / "c"))
+    hosted = Request(model=model, messages=({"role": "user", "content": "hi"},))
+    assert cached.complete(hosted).text == "ok" and cached.complete(hosted).cached
     cached.cache.close()
-    for path in (tmp_path / "c").rglob("*"):
-        if path.is_file():
-            assert secret.encode() not in path.read_bytes()
+    assert openai_stub.authorizations == [f"Bearer {secret}"]
+    files = [path for path in (tmp_path / "c").rglob("*") if path.is_file()]
+    assert files and all(secret.encode() not in path.read_bytes() for path in files)
 
 
 def test_two_processes_share_one_cache(tmp_path: Path) -> None:
@@ -126,6 +142,31 @@ def test_retry_transient_then_success() -> None:
     )
     completion = RetryingBackend(fake, max_attempts=3, initial_wait=0.01).complete(request())
     assert completion.text == "ok" and completion.attempts == 2
+
+
+def test_retry_over_http_honours_retry_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real 429 and a 503 from a server: litellm's errors are classified as transient, the
+    Retry-After header reaches the wait, and the third attempt's reply comes back."""
+    script = [
+        Scripted(429, headers={"retry-after": "0.3"}),
+        Scripted(503, headers={"retry-after": "0.2"}),
+        Scripted(text="third time"),
+    ]
+    allow_loopback()
+    waits: list[float] = []
+    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    with OpenAIStub(script) as stub:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key-for-the-stub-server-only")
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+        model = "openai/gpt-4o-mini"
+        backend = RetryingBackend(LiteLLMBackend(tmp_path, model), max_attempts=4, initial_wait=5)
+        completion = backend.complete(
+            Request(model=model, messages=({"role": "user", "content": "hi"},), max_tokens=20)
+        )
+    assert completion.text == "third time" and completion.attempts == 3
+    assert waits == [0.3, 0.2] and len(stub.requests) == 3
 
 
 def test_retry_permanent_fails_at_once() -> None:
@@ -154,7 +195,7 @@ def test_litellm_path_with_network_patched_out(
         return original(mock_response='{"ok": true}', **kwargs)
 
     monkeypatch.setattr(litellm, "completion", no_network)
-    completion = LiteLLMBackend(tmp_path).complete(
+    completion = LiteLLMBackend(tmp_path, "openai/gpt-4o-mini").complete(
         Request(
             model="openai/gpt-4o-mini",
             messages=({"role": "user", "content": "hi"},),
@@ -187,7 +228,7 @@ def test_litellm_errors_are_classified_and_redacted(
             message="slow down", llm_provider="openai", model="gpt-4o-mini"
         )
 
-    backend = LiteLLMBackend(tmp_path)
+    backend = LiteLLMBackend(tmp_path, "openai/gpt-4o-mini")
     req = Request(model="openai/gpt-4o-mini", messages=({"role": "user", "content": "hi"},))
     monkeypatch.setattr(litellm, "completion", raise_auth)
     with pytest.raises(BackendError) as info:
@@ -204,7 +245,7 @@ def test_litellm_errors_are_classified_and_redacted(
 
 
 def test_importing_the_cli_does_not_import_litellm() -> None:
-    code = "import sys, summarizer.cli, summarizer.models, summarizer.tasks.brief; print('litellm' in sys.modules)"
+    code = "import sys, summarizer.cli, summarizer.factory, summarizer.tasks.brief; print('litellm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

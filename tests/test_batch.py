@@ -72,9 +72,13 @@ def test_transient_failures_lose_nothing(tmp_path: Path) -> None:
     assert "200 ok, 0 failed" in result.stderr
 
 
+def _lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
 def test_sigkill_at_any_moment_then_resume(tmp_path: Path) -> None:
-    # A full run takes about 5 s (200 articles x 2 calls x 0.05 s / 4 at once): three kills at
-    # about 1.3 s each, start-up included, always leave it unfinished.
+    # A full run takes about 5 s (200 articles x 2 calls x 0.05 s / 4 at once): each run is
+    # killed once its output has grown by some lines, so it is always left unfinished.
     ids = make_articles(tmp_path / "in", 200)
     out = tmp_path / "out.jsonl"
     args = [
@@ -91,9 +95,13 @@ def test_sigkill_at_any_moment_then_resume(tmp_path: Path) -> None:
         "-m",
         "fake?latency=0.05",
     ]
-    for delay in (1.5, 1.2, 1.4):
+    for grow_by in (7, 23, 11):
+        before = _lines(out)
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        deadline = time.monotonic() + 120
+        while _lines(out) < before + grow_by and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch wrote nothing for 120 s"
+            time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         process.wait()
         if out.exists() and not out.read_bytes().endswith(b"\n"):

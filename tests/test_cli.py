@@ -37,7 +37,8 @@ def test_brief_json_on_the_chinese_seed() -> None:
         brief.article.paragraphs
     )
     assert brief.stance.target == "US export controls"
-    assert b"translate" in result.stderr and b"translate" not in result.stdout[:1]
+    # Progress goes to stderr only: stdout is the JSON document and nothing else.
+    assert b"] translate: " in result.stderr and b"] translate: " not in result.stdout
 
 
 def test_brief_markdown_from_stdin() -> None:
@@ -60,8 +61,11 @@ def test_second_brief_is_served_from_cache() -> None:
 
 
 def test_no_cache_flag(tmp_path: Path) -> None:
-    run("--no-cache", "brief", str(seed("001")), "-m", "fake")
+    result = run("--no-cache", "brief", str(seed("001")), "-m", "fake")
+    assert result.returncode == 0, result.stderr.decode()
     assert json.loads(run("cache", "stats").stdout).get("entries", 0) == 0
+    cached = run("brief", str(seed("001")), "-m", "fake")
+    assert cached.returncode == 0 and json.loads(run("cache", "stats").stdout)["entries"] > 0
 
 
 def test_clean_json_and_text() -> None:
@@ -77,9 +81,9 @@ def test_translate_bilingual() -> None:
     assert result.returncode == 0
     out = result.stdout.decode()
     assert "p1\t美國總統" in out and "[FAKE translation]" in out
-    as_json = Translation.model_validate_json(
-        run("translate", str(seed("003")), "-m", "fake", "--json").stdout
-    )
+    as_json_run = run("translate", str(seed("003")), "-m", "fake", "--json")
+    assert as_json_run.returncode == 0, as_json_run.stderr.decode()
+    as_json = Translation.model_validate_json(as_json_run.stdout)
     assert [p.id for p in as_json.paragraphs][:2] == ["p1", "p2"]
 
 
@@ -126,6 +130,8 @@ def test_models_lists_status_without_leaking_keys() -> None:
     result = run("models", env={"OPENAI_API_KEY": secret})
     out = result.stdout.decode()
     assert (
-        "fake" in out and "local/qwen2.5-1.5b (default)" in out and "OPENAI_API_KEY is set" in out
+        "fake" in out
+        and "local/qwen2.5-coder-1.5b (default)" in out
+        and "OPENAI_API_KEY is set" in out
     )
     assert secret not in out + result.stderr.decode()

@@ -240,3 +240,47 @@ def test_local_cluster_when_no_address(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert Counter(r["id"] for r in records(out)) == Counter(ids)
+
+
+def test_service_batch_jobs_run_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
+    """``summarizer serve --engine dask``: a job posted to the service runs on the cluster's
+    workers (the scheduler's task log shows them), and its results come back whole."""
+    import httpx
+    from distributed import Client
+
+    from tests.server_process import Server
+
+    items = [{"id": f"s{i}", "text": f"Nvidia sold {i + 1} chips in China."} for i in range(30)]
+    server = Server(
+        tmp_path / "cache",
+        model="fake?latency=0.05",
+        extra_args=("--engine", "dask", "--address", cluster.address),
+    ).start()
+    try:
+        created = httpx.post(f"{server.url}/v1/batches", json={"items": items}, timeout=30)
+        assert created.status_code == 202, created.text
+        job = created.json()["id"]
+        deadline = time.monotonic() + 120
+        while (status := httpx.get(f"{server.url}/v1/batches/{job}").json())["state"] not in (
+            "done",
+            "failed",
+        ):
+            assert time.monotonic() < deadline, f"job not done in 120 s:\n{cluster.log_tails()}"
+            time.sleep(0.1)
+        assert (status["state"], status["done"], status["failed"]) == ("done", 30, 0)
+        lines = httpx.get(f"{server.url}/v1/batches/{job}/results").text.splitlines()
+        assert Counter(json.loads(line)["id"] for line in lines) == Counter(i["id"] for i in items)
+    finally:
+        server.stop()
+    # Each worker lists the models it built a backend for, that is, ran articles with. (A lambda:
+    # cloudpickle sends it by value; the workers cannot import this test module.)
+    with Client(cluster.address, timeout=10) as client:
+        built = client.run(
+            lambda: [
+                key[0]
+                for key in __import__(
+                    "summarizer.batch.dask_engine", fromlist=["_worker_backends"]
+                )._worker_backends
+            ]
+        )
+    assert any("fake?latency=0.05" in models for models in built.values()), built

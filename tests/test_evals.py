@@ -36,7 +36,7 @@ def test_seed_dataset_is_complete() -> None:
 
 
 def test_reference_quotes_are_verbatim_in_the_articles() -> None:
-    from summarizer.checks import normalize_for_match
+    from summarizer.grounding.checks import normalize_for_match
     from summarizer.ingest import load_article
 
     for ref in load_dataset("seeds").stance:

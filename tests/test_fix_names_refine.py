@@ -5,9 +5,10 @@ import subprocess
 import sys
 
 from summarizer.backends import FakeBackend, Request
-from summarizer.glossary import builtin_glossary
+from summarizer.grounding.glossary import builtin_glossary
 from summarizer.ingest import article_from_text, load_article
 from summarizer.tasks.fix_names import apply_name_fixes, find_name_fixes
+from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.translate import translate
 from tests.conftest import seed
 
@@ -77,7 +78,9 @@ def test_refine_retranslates_only_faulted_paragraphs() -> None:
         )
 
     fake = FakeBackend(responder=responder)
-    result = translate(article, fake, model="fake", refine=True, chunk_tokens=1000)
+    result = translate(
+        article, fake, model="fake", options=PipelineOptions(refine=True, chunk_tokens=1000)
+    )
     assert result.refined_paragraphs == 1
     assert [p.text for p in result.paragraphs] == [
         "NVIDIA released a new chip.",

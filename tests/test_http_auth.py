@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.http_auth import TokenAuth, token_in
+from summarizer.service.auth import TokenAuth, token_in
 
 TOKEN = "t0ken-with-enough-length"
 

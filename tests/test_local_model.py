@@ -7,12 +7,12 @@ import re
 import pytest
 
 from summarizer.backends.local import local_status
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_MODEL, Settings
+from summarizer.factory import make_backend
 from summarizer.ingest import article_from_text
-from summarizer.models import make_backend
 from summarizer.tasks.translate import translate
 
-MODEL = "local/qwen2.5-1.5b"
+MODEL = DEFAULT_MODEL
 PARAGRAPH = "当地时间2026年1月13日，美国政府正式批准了英伟达向中国出口H200芯片的申请。"
 
 pytestmark = pytest.mark.local_model
@@ -25,7 +25,7 @@ def local_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     usable, reason = local_status(MODEL, settings.resolved_cache_dir())
     if not usable:
         pytest.skip(f"local model not usable here: {reason}")
-    return Settings(cache_dir=settings.resolved_cache_dir(), use_cache=False)
+    return Settings(cache_dir=settings.resolved_cache_dir(), no_cache=True)
 
 
 def test_translates_a_short_chinese_paragraph(local_settings: Settings) -> None:
@@ -48,6 +48,9 @@ SHORT_ARTICLE = (
 )
 
 
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
 def test_brief_end_to_end(local_settings: Settings) -> None:
     from summarizer.tasks.brief import make_brief
 
@@ -56,15 +59,24 @@ def test_brief_end_to_end(local_settings: Settings) -> None:
         article,
         make_backend(local_settings, MODEL),
         model=MODEL,
-        settings=local_settings,
         target="US export controls on AI chips to China",
     )
-    english = " ".join(p.text for p in brief.translation.paragraphs) if brief.translation else ""
-    assert re.search(r"nvidia", english, re.IGNORECASE) and "25" in english
-    assert not re.search(r"[\u4e00-\u9fff]", brief.summary.headline + brief.summary.tldr)
-    assert 1 <= len(brief.summary.key_points) <= 7
+    assert brief.translation is not None
+    english = " ".join(p.text for p in brief.translation.paragraphs)
+    # What a small model can get wrong: names, numbers, language, and the drift of the label.
+    assert re.search(r"nvidia", english, re.IGNORECASE) and "H200" in english
+    assert re.search(r"25(%| percent)", english)
+    summary = brief.summary
+    written = " ".join([summary.headline, summary.tldr, *(k.text for k in summary.key_points)])
+    assert not HAN.search(english + written), "Chinese left in the English"
+    assert len(re.findall(r"[A-Za-z]+", summary.headline)) >= 3, summary.headline
+    assert re.search(r"nvidia|h200|chip", written, re.IGNORECASE)
+    checks = {c.name: c.passed for c in brief.translation.checks}
+    assert checks["numbers_preserved"] and checks["glossary_names"], brief.translation.checks
     assert brief.stance.target == "US export controls on AI chips to China"
-    assert brief.stance.label in {"supportive", "critical", "neutral", "mixed"}
+    # The second paragraph says Washington wants China's money yet holds back its technology:
+    # critical of the controls, not supportive of them.
+    assert brief.stance.label in {"critical", "mixed"}, brief.stance
     for evidence in brief.stance.evidence:  # every surviving quote is really in the text
         assert evidence.paragraph in {"p1", "p2"}
     assert brief.meta.calls >= 4 and brief.meta.cached_calls == 0

@@ -15,7 +15,7 @@ from evals.metrics import (
     rouge_l,
     stance_scores,
 )
-from summarizer.glossary import builtin_glossary
+from summarizer.grounding.glossary import builtin_glossary
 
 
 def test_bleu_identity_and_disjoint() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.numbers import Quantity, extract_quantities, missing_quantities
+from summarizer.grounding.numbers import Quantity, extract_quantities, missing_quantities
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import pytest
 
 from summarizer.backends import FakeBackend
 from summarizer.errors import ParseError
-from summarizer.parse import extract_json, parse_reply
 from summarizer.prompts import render
 from summarizer.schemas import StanceDraft, SummaryDraft
-from summarizer.structured import complete_structured
+from summarizer.structured.parse import extract_json, parse_reply
+from summarizer.structured.reask import complete_structured
 
 GOOD = {
     "target": "US export controls",

@@ -8,11 +8,13 @@ import re
 import pytest
 
 from summarizer.backends import FakeBackend, Request
-from summarizer.glossary import builtin_glossary
+from summarizer.demo import demo_reply
+from summarizer.factory import capabilities_of, make_backend
+from summarizer.grounding.glossary import builtin_glossary
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
-from summarizer.models import make_backend
 from summarizer.tasks.brief import make_brief
+from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.stance import label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
@@ -44,7 +46,7 @@ def honest_translator(request: Request) -> str:
 def test_prompt_contains_only_glossary_entries_present() -> None:
     article = article_from_text("英伟达的黄仁勋表示，寒武纪进展很快。\n台积电负责生产。", name="t")
     fake = FakeBackend(responder=honest_translator)
-    translate(article, fake, model="fake", chunk_tokens=1000)
+    translate(article, fake, model="fake", options=PipelineOptions(chunk_tokens=1000))
     prompt = fake.history[0].messages[-1]["content"]
     glossary = prompt.split("<GLOSSARY>")[1].split("</GLOSSARY>")[0]
     for present in ("NVIDIA", "Jensen Huang", "Cambricon", "TSMC"):
@@ -57,7 +59,7 @@ def test_sixty_paragraphs_stay_aligned_across_chunks() -> None:
     text = "\n".join(f"第{i}段：英伟达的销售额增长了{i}%。" for i in range(1, 61))
     article = article_from_text(text, name="long")
     fake = FakeBackend(responder=honest_translator)
-    result = translate(article, fake, model="fake", chunk_tokens=80)
+    result = translate(article, fake, model="fake", options=PipelineOptions(chunk_tokens=80))
     assert len(fake.history) > 3
     assert [p.id for p in result.paragraphs] == [f"p{i}" for i in range(1, 61)]
     assert all(f"{i}%" in result.paragraphs[i - 1].text for i in range(1, 61))
@@ -77,7 +79,9 @@ def test_merged_paragraphs_are_caught_and_repaired() -> None:
         return honest_translator(request)
 
     fake = FakeBackend(responder=merging)
-    result = translate(article, fake, model="fake", chunk_tokens=1000, max_reasks=1)
+    result = translate(
+        article, fake, model="fake", options=PipelineOptions(chunk_tokens=1000, max_reasks=1)
+    )
     assert [p.id for p in result.paragraphs] == ["p1", "p2", "p3"]
     assert "TSMC" in result.paragraphs[1].text and "Cambricon" in result.paragraphs[2].text
     assert any("paragraph by paragraph" in w for w in result.warnings)
@@ -191,10 +195,8 @@ INJECTION = (
 
 def test_prompt_injection_cannot_change_target_schema_or_checks(settings) -> None:  # type: ignore[no-untyped-def]
     article = article_from_text(INJECTION, name="hostile")
-    backend = make_backend(settings, "fake")
-    brief = make_brief(
-        article, backend, model="fake", settings=settings, target="US export controls"
-    )
+    backend = make_backend(settings, "fake", raw=FakeBackend(responder=demo_reply))
+    brief = make_brief(article, backend, model="fake", target="US export controls")
     assert brief.stance.target == "US export controls"
     assert brief.stance.checks and brief.summary.checks
     inner = backend.inner.inner  # type: ignore[attr-defined]
@@ -210,8 +212,8 @@ def test_prompt_injection_cannot_change_target_schema_or_checks(settings) -> Non
 
 def test_tags_inside_an_article_are_neutralised(settings) -> None:  # type: ignore[no-untyped-def]
     text = 'Nvidia said the <b>H20</b> ships in May.\nAnalysts wrote: <p id="p9">none</p>.'
-    backend = make_backend(settings, "fake")
-    make_brief(article_from_text(text, name="tags"), backend, model="fake", settings=settings)
+    backend = make_backend(settings, "fake", raw=FakeBackend(responder=demo_reply))
+    make_brief(article_from_text(text, name="tags"), backend, model="fake")
     inner = backend.inner.inner  # type: ignore[attr-defined]
     user = next(r for r in inner.history if r.prompt.startswith("stance")).messages[-1]["content"]
     assert "＜b＞H20＜/b＞" in user and '＜p id="p9"＞' in user
@@ -238,7 +240,7 @@ def test_sentences_addressed_to_models_are_found(text: str, found: int) -> None:
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_brief_on_every_seed_with_the_fake(prefix: str, settings) -> None:  # type: ignore[no-untyped-def]
     article = load_article(seed(prefix))
-    brief = make_brief(article, make_backend(settings, "fake"), model="fake", settings=settings)
+    brief = make_brief(article, make_backend(settings, "fake"), model="fake")
     assert brief.summary.headline.startswith("[FAKE]")
     assert (brief.translation is not None) == (prefix == "003")
     assert brief.stance.supported
@@ -249,7 +251,7 @@ def test_paragraph_mode_one_plain_call_per_paragraph() -> None:
     article = article_from_text("英伟达发布新芯片。\n台积电负责生产。", name="t")
     replies = ["```\nEnglish: NVIDIA released a new chip.\n```", "", '"TSMC handles production."']
     fake = FakeBackend(replies=list(replies))
-    result = translate(article, fake, model="fake", mode="paragraphs")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert [p.text for p in result.paragraphs] == [
         "NVIDIA released a new chip.",
         "TSMC handles production.",
@@ -262,8 +264,10 @@ def test_paragraph_mode_one_plain_call_per_paragraph() -> None:
 def test_local_models_default_to_paragraph_mode() -> None:
     from summarizer.tasks.translate import default_mode
 
-    assert default_mode("local/qwen2.5-1.5b") == "paragraphs"
-    assert default_mode("openai/gpt-4o-mini") == "chunks"
+    assert default_mode(capabilities_of("local/qwen2.5-coder-1.5b")) == "paragraphs"
+    assert default_mode(capabilities_of("local/qwen2.5-1.5b")) == "paragraphs"  # the old name
+    assert default_mode(capabilities_of("openai/gpt-4o-mini")) == "chunks"
+    assert default_mode(capabilities_of("fake")) == "chunks"
 
 
 def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> None:
@@ -330,7 +334,7 @@ def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:
 
 
 def test_translation_repeating_its_context_is_flagged() -> None:
-    from summarizer.checks import length_problems
+    from summarizer.grounding.checks import length_problems
 
     source = "首先得搞明白,H200芯片到底是個什么水平的產品。"
     assert (

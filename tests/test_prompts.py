@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import RenderError
-from summarizer.glossary import builtin_glossary
+from summarizer.grounding.glossary import builtin_glossary
 from summarizer.prompts import render
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -49,7 +49,34 @@ class Completion:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, so callers ask it instead of reading the model string.
+
+    Attributes:
+        in_process: the model runs inside this process (loaded once per process or worker).
+        max_concurrency: calls worth keeping in flight at once (1: one context, one call).
+        multi_paragraph_json: returns several aligned paragraphs as JSON reliably; when False,
+            translation goes one paragraph per plain-text call.
+        json_schema: honours a JSON schema in ``response_format`` (constrained output).
+        priced: the provider has a price table, so cost can be known.
+    """
+
+    in_process: bool = False
+    max_concurrency: int = 8
+    multi_paragraph_json: bool = True
+    json_schema: bool = True
+    priced: bool = True
+
+
+HOSTED = Capabilities()
+
+
 class Backend(Protocol):
-    """``complete`` sends one request and returns the model's reply, or raises ``BackendError``."""
+    """``complete`` sends one request and returns the model's reply, or raises ``BackendError``;
+    ``capabilities`` says what the model behind it can do."""
+
+    @property
+    def capabilities(self) -> Capabilities: ...
 
     def complete(self, request: Request) -> Completion: ...

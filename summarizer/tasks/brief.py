@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 from summarizer import __version__
 from summarizer.backends.base import Backend
-from summarizer.config import Settings
-from summarizer.glossary import Glossary, load_glossary
 from summarizer.schemas import Article, Brief, Paragraph, RunMeta, Translation
 from summarizer.tasks.common import Progress, no_progress
+from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.stance import label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
@@ -26,10 +25,8 @@ def make_brief(
     backend: Backend,
     *,
     model: str,
-    settings: Settings | None = None,
+    options: PipelineOptions | None = None,
     target: str | None = None,
-    glossary: Glossary | None = None,
-    refine: bool = False,
     on_progress: Progress = no_progress,
 ) -> Brief:
     """Run the whole pipeline on a cleaned article.
@@ -37,19 +34,11 @@ def make_brief(
     Raises:
         ParseError, BackendError: a step failed after its retries and re-asks.
     """
-    settings = settings or Settings()
-    glossary = glossary or load_glossary(settings.glossary_path)
+    options = options or PipelineOptions()
     translation = None
     if article.language in ("zh", "mixed"):
         translation = translate(
-            article,
-            backend,
-            model=model,
-            glossary=glossary,
-            chunk_tokens=settings.translate_chunk_tokens,
-            max_reasks=settings.max_reasks,
-            refine=refine,
-            on_progress=on_progress,
+            article, backend, model=model, options=options, on_progress=on_progress
         )
     english = english_paragraphs(article, translation)
     title = translation.title if translation else article.title
@@ -59,13 +48,13 @@ def make_brief(
         english,
         backend,
         model=model,
-        glossary=glossary,
+        glossary=options.glossary,
         title=title,
-        max_reasks=settings.max_reasks,
+        max_reasks=options.max_reasks,
     )
     on_progress("stance", 0, 1)
     stance = label_stance(
-        article, english, backend, model=model, target=target, max_reasks=settings.max_reasks
+        article, english, backend, model=model, target=target, max_reasks=options.max_reasks
     )
     on_progress("done", 1, 1)
     metas = [m for m in (translation.meta if translation else None, summary.meta, stance.meta) if m]

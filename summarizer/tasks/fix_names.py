@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizer.glossary import Glossary, english_pattern
+from summarizer.grounding.glossary import Glossary, english_pattern
 from summarizer.schemas import Article, Paragraph
 
 

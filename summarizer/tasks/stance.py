@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from summarizer.backends.base import Backend
-from summarizer.checks import find_quote
+from summarizer.grounding.checks import find_quote
 from summarizer.prompts import render
 from summarizer.schemas import Article, Check, Evidence, Paragraph, RunMeta, Stance, StanceDraft
-from summarizer.structured import complete_structured
+from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.summarize import fit_paragraphs
 

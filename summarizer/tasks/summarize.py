@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from summarizer.backends.base import Backend
-from summarizer.checks import unsupported_figure
-from summarizer.glossary import Glossary
+from summarizer.grounding.checks import unsupported_figure
+from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.numbers import Quantity, extract_quantities
 from summarizer.ingest import estimate_tokens
-from summarizer.numbers import Quantity, extract_quantities
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
@@ -19,7 +19,7 @@ from summarizer.schemas import (
     Summary,
     SummaryDraft,
 )
-from summarizer.structured import complete_structured
+from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
 
 MAX_ARTICLE_TOKENS = 5000

@@ -6,17 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from summarizer.backends.base import Backend, Request
-from summarizer.checks import (
+from summarizer.backends.base import Backend, Capabilities, Request
+from summarizer.errors import ParseError
+from summarizer.grounding.checks import (
     glossary_problems,
     length_problems,
     number_problems,
     untranslated_chinese,
 )
-from summarizer.errors import ParseError
-from summarizer.glossary import Glossary, load_glossary
+from summarizer.grounding.glossary import Glossary
 from summarizer.ingest import Piece, chunk_paragraphs
 from summarizer.prompts import render
 from summarizer.schemas import (
@@ -29,11 +28,11 @@ from summarizer.schemas import (
     Translation,
     TranslationDraft,
 )
-from summarizer.structured import Structured, call_record, complete_structured
+from summarizer.structured.reask import Structured, call_record, complete_structured
 from summarizer.tasks.common import Progress, embed_safely, no_progress
+from summarizer.tasks.options import Mode, PipelineOptions
 
 CONTEXT_CHARS = 300
-Mode = Literal["chunks", "paragraphs"]
 _FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
 _PROMPT_MARKERS = (
     "TRANSLATE_THIS",
@@ -51,11 +50,10 @@ _NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IG
 _LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
 
 
-def default_mode(model: str) -> Mode:
-    """Small local models translate one paragraph per call, in plain text: measured here, the
-    1.5B model derails in multi-paragraph JSON (it ends strings at quotation marks and invents
-    ids). Hosted models translate chunks of paragraphs as JSON, with fewer calls."""
-    return "paragraphs" if model.startswith("local/") else "chunks"
+def default_mode(capabilities: Capabilities) -> Mode:
+    """Chunks of paragraphs as JSON (fewer calls) for a model that returns aligned multi-paragraph
+    JSON reliably; one paragraph per plain-text call for one that does not (the local model)."""
+    return "chunks" if capabilities.multi_paragraph_json else "paragraphs"
 
 
 @dataclass
@@ -258,25 +256,24 @@ def translate(
     backend: Backend,
     *,
     model: str,
-    glossary: Glossary | None = None,
-    chunk_tokens: int = 350,
-    max_reasks: int = 2,
-    refine: bool = False,
-    mode: Mode | None = None,
+    options: PipelineOptions | None = None,
     on_progress: Progress = no_progress,
 ) -> Translation:
     """Translate every paragraph of ``article`` into English, keeping ids and order.
 
-    Args:
-        refine: after the draft, ask the model to critique it and re-translate the faulted
-            paragraphs (more calls; the eval harness shows whether it pays on a model).
-        mode: ``"chunks"`` (JSON, several paragraphs a call) or ``"paragraphs"`` (plain text,
-            one a call); by default chosen for the model (see ``default_mode``).
+    ``options.mode`` is ``"chunks"`` (JSON, several paragraphs a call) or ``"paragraphs"`` (plain
+    text, one a call), by default chosen from the backend's capabilities (``default_mode``);
+    ``options.refine`` asks the model to critique the draft and re-translates the faulted
+    paragraphs (more calls; the eval harness shows whether it pays on a model).
 
     Raises:
         ParseError: a paragraph could not be translated into valid output even alone.
     """
-    run = _Run(backend, model, glossary or load_glossary(), max_reasks, mode or default_mode(model))
+    options = options or PipelineOptions()
+    mode = options.mode or default_mode(backend.capabilities)
+    run = _Run(backend, model, options.glossary, options.max_reasks, mode)
+    refine = options.refine
+    chunk_tokens = options.chunk_tokens
     chunks = chunk_paragraphs(
         article.paragraphs, chunk_tokens, max_paragraphs=1 if run.mode == "paragraphs" else None
     )

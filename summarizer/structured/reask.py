@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from summarizer.backends.base import Backend, Completion, Request
 from summarizer.errors import ParseError
-from summarizer.parse import parse_reply
 from summarizer.prompts import RenderedPrompt, render
 from summarizer.schemas import CallRecord
+from summarizer.structured.parse import parse_reply
 
 T = TypeVar("T", bound=BaseModel)
 Validator = Callable[[T], None]

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarizer.batch import ResultsFile, default_concurrency, run_batch
-from summarizer.batch_inputs import BatchItem, discover_items
+from summarizer.batch.engine import BatchEngine
+from summarizer.batch.inputs import BatchItem, discover_items
+from summarizer.batch.results import ResultsFile
 from summarizer.config import Settings
-from summarizer.models import make_backend
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,12 @@ class JobStatus:
 
 
 class JobStore:
-    """Creates, runs (one background thread per job) and reports batch jobs."""
+    """Creates, runs (one background thread per job, on ``engine``) and reports batch jobs."""
 
-    def __init__(self, root: Path, settings: Settings):
+    def __init__(self, root: Path, settings: Settings, engine: BatchEngine):
         self.root = root
         self.settings = settings
+        self.engine = engine
         self._lock = threading.Lock()
         self._threads: dict[str, threading.Thread] = {}
         self._running: dict[str, ResultsFile] = {}
@@ -127,14 +128,7 @@ class JobStore:
         self._running[job_id] = results
         try:
             items: list[BatchItem] = discover_items(str(folder / "items.jsonl"))
-            run_batch(
-                items,
-                results,
-                make_backend(settings),
-                settings,
-                concurrency=default_concurrency(settings.model),
-                target=meta["target"],
-            )
+            self.engine.run(items, results, settings, target=meta["target"])
             meta.update(state="done")
         except Exception as exc:  # a failed job is reported through its status, never lost
             meta.update(state="failed", error=f"{type(exc).__name__}: {exc}")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.errors import InputError
+from summarizer.errors import InputError, InputTooLargeError
 from summarizer.ingest import article_from_text, load_article
 from summarizer.schemas import Article
 
@@ -32,7 +32,7 @@ class BatchItem:
             return load_article(self.path, name=self.id, max_bytes=max_bytes)
         text = self.text or ""
         if len(text.encode("utf-8", errors="replace")) > max_bytes:
-            raise InputError(f"{self.id}: input is over the {max_bytes:,}-byte limit")
+            raise InputTooLargeError(f"{self.id}: input is over the {max_bytes:,}-byte limit")
         return article_from_text(text, name=self.id, html=True if self.html else None)
 
 

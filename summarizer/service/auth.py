@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from summarizer.http_limit import error_response
+from summarizer.service.errors import error_json
 
 PUBLIC_PATHS = frozenset({"/healthz"})
 
@@ -57,6 +57,6 @@ class TokenAuth:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})  # policy violation
             return
-        denied = error_response(401, "unauthorized", "missing or wrong token")
+        denied = error_json(401, "unauthorized", "missing or wrong token")
         denied.headers["WWW-Authenticate"] = 'Basic realm="summarizer", charset="UTF-8"'
         await denied(scope, receive, send)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base, wait_exponential_jitter
 
-from summarizer.backends.base import Backend, Completion, Request
+from summarizer.backends.base import Backend, Capabilities, Completion, Request
 from summarizer.errors import BackendError
 from summarizer.redact import redact
 
@@ -48,6 +48,10 @@ class RetryingBackend:
         self.inner = inner
         self.max_attempts = max(1, max_attempts)
         self.wait = _RetryAfterOrJitter(initial_wait, max_wait)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.inner.capabilities
 
     def complete(self, request: Request) -> Completion:
         retrying = Retrying(

@@ -10,7 +10,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_MODEL, Settings
 from summarizer.errors import InputError
 from summarizer.redact import redact
 from summarizer.schemas import Article, Script
@@ -33,7 +33,32 @@ def model_option(func: F) -> F:
         "-m",
         "--model",
         default=None,
-        help="litellm model string, local/qwen2.5-1.5b or fake (env SUMMARIZER_MODEL).",
+        help=f"litellm model string, {DEFAULT_MODEL} (the default) or fake (env SUMMARIZER_MODEL).",
+    )(func)
+
+
+def glossary_option(func: F) -> F:
+    return click.option(
+        "--glossary",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="User glossary TSV (chinese<TAB>english per line) on top of the built-in one "
+        "(env SUMMARIZER_GLOSSARY).",
+    )(func)
+
+
+def engine_options(func: F) -> F:
+    func = click.option(
+        "--address",
+        default=None,
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on 127.0.0.1).",
+    )(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(["threads", "dask"]),
+        default="threads",
+        show_default=True,
+        help="Run batches in threads here, or on Dask distributed.",
     )(func)
 
 

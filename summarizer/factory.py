@@ -1,17 +1,19 @@
-"""Turn a model string into a ready backend (fake or litellm, with retries and cache), and say
-which configured models can run now."""
+"""Turn a model string into a ready backend (fake or litellm, with retries and cache), say what
+a model can do without loading it, and which configured models can run now."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
-from summarizer.backends.base import Backend
-from summarizer.backends.fake import fake_from_model_string
+from summarizer.backends import local
+from summarizer.backends.base import HOSTED, Backend, Capabilities
+from summarizer.backends.fake import fake_from_model_string, is_fake
+from summarizer.backends.retry import RetryingBackend
 from summarizer.cache import CachedBackend, CacheStore, open_cache
 from summarizer.config import Settings
+from summarizer.demo import demo_reply
 from summarizer.errors import ConfigError, ModelUnavailableError
-from summarizer.retry import RetryingBackend
 
 # Provider prefixes and the environment variable that holds their key.
 PROVIDER_KEYS = {
@@ -26,8 +28,13 @@ PROVIDER_KEYS = {
 }
 
 
-def is_fake(model: str) -> bool:
-    return model == "fake" or model.startswith("fake?")
+def capabilities_of(model: str) -> Capabilities:
+    """What ``model`` can do, without building its backend (no litellm import, no weights)."""
+    if is_fake(model):
+        return fake_from_model_string(model).capabilities
+    if local.is_local(model):
+        return local.CAPABILITIES
+    return HOSTED
 
 
 def make_backend(
@@ -52,7 +59,7 @@ def make_backend(
     if raw is not None:
         inner = raw
     elif is_fake(model):
-        inner = fake_from_model_string(model)
+        inner = fake_from_model_string(model, demo_reply)
     else:
         from summarizer.backends.litellm_backend import LiteLLMBackend
 
@@ -60,18 +67,29 @@ def make_backend(
         if not status.usable:  # fail now, not after retrying a request that cannot succeed
             raise ModelUnavailableError(f"{model}: {status.reason}")
 
-        inner = LiteLLMBackend(settings.resolved_cache_dir())
+        inner = LiteLLMBackend(settings.resolved_cache_dir(), model)
     backend: Backend = RetryingBackend(
-        inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait_s
+        inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait
     )
     if settings.use_cache:
         backend = CachedBackend(backend, cache or open_response_cache(settings))
     return backend
 
 
+def preload_model(settings: Settings) -> None:
+    """Load the settings' model now if it runs in-process (a Dask worker does it at start-up)."""
+    if local.is_local(settings.model):
+        local.get_local_model(settings.model, settings.resolved_cache_dir())
+
+
+def release_models() -> None:
+    """Close every in-process model this process loaded."""
+    local.close_local_models()
+
+
 def open_response_cache(settings: Settings) -> CacheStore:
     """Redis when ``cache_url`` is set (``--cache`` / ``SUMMARIZER_CACHE``), else the disk cache."""
-    return open_cache(settings.cache_url or settings.resolved_cache_dir() / "responses")
+    return open_cache(settings.cache or settings.resolved_cache_dir() / "responses")
 
 
 @dataclass(frozen=True)
@@ -85,10 +103,8 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
     """Whether ``model`` can run now: a key is set, or local weights are installed."""
     if is_fake(model):
         return ModelStatus(model, True, "built-in fake backend (demo output, marked [FAKE])")
-    if model.startswith("local/"):
-        from summarizer.backends.local import local_status
-
-        usable, reason = local_status(model, settings.resolved_cache_dir())
+    if local.is_local(model):
+        usable, reason = local.local_status(model, settings.resolved_cache_dir())
         return ModelStatus(model, usable, reason)
     provider = model.split("/", 1)[0]
     if provider == "ollama" or provider == "ollama_chat":

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from summarizer.glossary import Glossary, Term, english_pattern
-from summarizer.numbers import Quantity, extract_quantities, missing_quantities
+from summarizer.grounding.glossary import Glossary, Term, english_pattern
+from summarizer.grounding.numbers import Quantity, extract_quantities, missing_quantities
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

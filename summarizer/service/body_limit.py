@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.responses import JSONResponse
-
-
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+from summarizer.service.errors import error_json
 
 
 class BodyLimit:
@@ -27,7 +23,7 @@ class BodyLimit:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        too_large = error_response(
+        too_large = error_json(
             413, "payload_too_large", f"request body is over the {self.limit:,}-byte limit"
         )
         if declared is not None and declared.isdigit() and int(declared) > self.limit:

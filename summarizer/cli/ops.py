@@ -1,0 +1,201 @@
+"""Commands that run for long: the batch runner and the HTTP service."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from summarizer.batch.results import BatchTotals
+from summarizer.cli.common import engine_options, fail, model_option, settings_of
+from summarizer.errors import ConfigError, SummarizerError
+
+
+@click.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Results JSONL (appended; resumable).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Articles in flight (default: what the model can take: 1 for an in-process model, 8 "
+    "for a provider).",
+)
+@model_option
+@click.option("--target", default=None, help="Stance target for every article.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first K articles.")
+@click.option(
+    "--retry-failed", is_flag=True, help="Run again the articles whose last record is an error."
+)
+@click.option("--dry-run", is_flag=True, help="Estimate tokens and cost without calling a model.")
+@engine_options
+@click.option(
+    "--cache",
+    "cache_url",
+    default=None,
+    help="Response cache: redis://HOST:6379/0 to share it between machines (env SUMMARIZER_CACHE).",
+)
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    source: str,
+    output: Path,
+    jobs: int | None,
+    model: str | None,
+    target: str | None,
+    limit: int | None,
+    retry_failed: bool,
+    dry_run: bool,
+    engine: str,
+    address: str | None,
+    cache_url: str | None,
+) -> None:
+    """Brief every article in SOURCE (a directory, a glob or a JSONL file) into OUTPUT."""
+    from summarizer.batch.engine import make_engine
+    from summarizer.batch.estimate import estimate_batch
+    from summarizer.batch.inputs import discover_items
+    from summarizer.batch.results import ResultsFile
+
+    settings = settings_of(ctx).with_overrides(model=model, cache=cache_url)
+    check_engine(engine, address)
+    try:
+        items = discover_items(source)[:limit]
+        if dry_run:
+            click.echo(estimate_batch(items, settings).line(settings.model))
+            return
+        runner = make_engine(engine, address=address, concurrency=jobs)
+        results = ResultsFile(output)
+    except (SummarizerError, OSError) as exc:
+        fail(exc)
+    progress = BatchProgress()
+    try:
+        totals = runner.run(
+            items,
+            results,
+            settings,
+            target=target,
+            retry_failed=retry_failed,
+            on_record=progress,
+        )
+    except SummarizerError as exc:
+        fail(exc)
+    finally:
+        progress.stop()
+        results.close()
+        runner.close()
+    click.echo(f"batch finished: {totals.line()}", err=True)
+    if totals.failed:
+        sys.exit(1)
+
+
+class BatchProgress:
+    """Progress on stderr: a rich progress bar on a terminal (stopped before the closing line, so
+    nothing is glued to it), a plain status line every few seconds elsewhere."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.bar: Any = None
+        self.task: Any = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+
+    def __call__(self, totals: BatchTotals) -> None:
+        if self.bar is not None:
+            if self.task is None:
+                self.bar.start()
+                self.task = self.bar.add_task("", total=totals.total - totals.skipped)
+            finished = totals.done + totals.failed
+            self.bar.update(self.task, completed=finished, description=totals.summary())
+            return
+        now = time.perf_counter()
+        if now - self.last >= 5:
+            click.echo(totals.line(), err=True)
+            self.last = now
+
+    def stop(self) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.stop()
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind (loopback by default).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(1),
+    default=900.0,
+    show_default=True,
+    help="Per-request model timeout in seconds.",
+)
+@click.option(
+    "--allow-model",
+    "allowed_models",
+    multiple=True,
+    help="Models clients may ask for, as shell patterns (repeat it; or set allowed_models in the "
+    "config file or SUMMARIZER_ALLOWED_MODELS, comma-separated). Default: any model this "
+    "machine can run. The default model is always allowed.",
+)
+@model_option
+@engine_options
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout_s: float,
+    allowed_models: tuple[str, ...],
+    model: str | None,
+    engine: str,
+    address: str | None,
+) -> None:
+    """Run the HTTP service and the reader page (token auth when SUMMARIZER_API_TOKEN is set)."""
+    import uvicorn
+
+    from summarizer.batch.engine import make_engine
+    from summarizer.service.app import create_app
+
+    check_engine(engine, address)
+    settings = settings_of(ctx).with_overrides(model=model)
+    patterns = tuple(p.strip() for value in allowed_models for p in value.split(",") if p.strip())
+    patterns = patterns or settings.allowed_models
+    try:
+        app = create_app(
+            settings,
+            model_timeout_s=timeout_s,
+            allowed_models=patterns or None,
+            engine=make_engine(engine, address=address),
+        )
+    except SummarizerError as exc:
+        fail(exc)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def check_engine(engine: str, address: str | None) -> None:
+    if address and engine != "dask":
+        fail(ConfigError("--address needs --engine dask"))

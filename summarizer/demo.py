@@ -1,0 +1,159 @@
+"""Demo replies for ``-m fake``: schema-valid answers to the pipeline's own prompts, derived from
+their input, every one plainly marked ``[FAKE]``. The fake backend knows no domain; the factory
+hands it this responder."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from summarizer.backends.base import Request
+from summarizer.grounding.glossary import builtin_glossary, english_pattern
+from summarizer.grounding.numbers import extract_quantities
+
+_PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
+_SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _section(request: Request, tag: str) -> str:
+    user = "\n".join(m["content"] for m in request.messages if m["role"] == "user")
+    match = re.search(rf"<{tag}>(.*?)</{tag}>", user, re.DOTALL)
+    return match.group(1) if match else ""
+
+
+def _paragraphs(request: Request, tag: str) -> list[tuple[str, str]]:
+    return [(m["id"], m["text"].strip()) for m in _PARAGRAPH.finditer(_section(request, tag))]
+
+
+def _first_sentence(text: str, max_words: int = 25) -> str:
+    match = _SENTENCE.match(text.strip())
+    sentence = match.group(0) if match else text
+    return " ".join(sentence.split()[:max_words])
+
+
+def _quantity_words(text: str) -> list[str]:
+    words = []
+    for quantity in sorted(extract_quantities(text)):
+        if quantity.kind == "date":
+            year, month, day = quantity.value.split("-")
+            name = _MONTHS[int(month) - 1]
+            if day == "??":
+                words.append(f"{name} {year}" if year != "????" else name)
+            else:
+                words.append(f"{name} {int(day)}" + (f", {year}" if year != "????" else ""))
+        else:
+            words.append(str(quantity))
+    return words
+
+
+def _fake_translation(text: str) -> str:
+    names = [t.english for t in builtin_glossary().terms_in(text)]
+    parts = ["[FAKE translation]"]
+    if names:
+        parts.append("Names: " + ", ".join(dict.fromkeys(names)) + ".")
+    figures = _quantity_words(text)
+    if figures:
+        parts.append("Figures: " + "; ".join(figures) + ".")
+    parts.append(f"({len(text)} characters of source.)")
+    return " ".join(parts)
+
+
+def _english_entities(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    text = " ".join(t for _, t in paragraphs)
+    entities: dict[str, dict[str, str]] = {}
+    for term in builtin_glossary().terms:
+        if term.english not in entities and any(
+            english_pattern(form).search(text) for form in term.english_forms()
+        ):
+            entities[term.english] = {"name": term.english, "type": term.type}
+    return list(entities.values())[:6]
+
+
+def _figures(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    figures = []
+    for pid, text in paragraphs:
+        for match in re.finditer(
+            r"(?<![A-Za-z\d])\d[\d,.]*\s*(?:%|percent|billion|million)?", text
+        ):
+            value = match.group(0).strip().rstrip(".,")
+            if value:
+                figures.append(
+                    {"value": value, "measures": "[FAKE] a figure in the text", "paragraph": pid}
+                )
+                break
+        if len(figures) == 3:
+            break
+    return figures
+
+
+def demo_reply(request: Request) -> str:
+    """A schema-valid reply for the pipeline's own prompts, derived from their input."""
+    task = request.prompt.split("@")[0]
+    if task == "translate":
+        items = _paragraphs(request, "TRANSLATE_THIS")
+        payload: object = {
+            "paragraphs": [{"id": i, "english": _fake_translation(t)} for i, t in items]
+        }
+    elif task == "summarize":
+        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
+        points = [paragraphs[i % len(paragraphs)] for i in range(3)]
+        payload = {
+            "headline": ("[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]))[:95],
+            "tldr": ("[FAKE] " + _first_sentence(paragraphs[0][1], 40))[:400],
+            "key_points": [
+                # The prefix alone meets the schema's 30-character floor, whatever the article.
+                {
+                    "text": (f"[FAKE] key point drawn from paragraph {i}: " + _first_sentence(t))[
+                        :240
+                    ],
+                    "paragraphs": [i],
+                }
+                for i, t in points
+            ],
+            "entities": _english_entities(paragraphs),
+            "figures": _figures(paragraphs),
+            "genre": "other",
+            "outlet": None,
+        }
+    elif task == "stance":
+        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
+        target = _section(request, "TARGET").strip() or "the article's main subject"
+        pid, text = paragraphs[0]
+        payload = {
+            "target": target,
+            "label": "neutral",
+            "confidence": 0.0,
+            "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
+            "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
+        }
+    elif task == "translate_paragraph":
+        return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
+    elif task == "critique":
+        payload = {"issues": []}
+    elif task == "naive_translate":
+        return _fake_translation(request.messages[-1]["content"])
+    elif task == "naive":
+        text = request.messages[-1]["content"].split("\n\n", 1)[-1]
+        payload = {
+            "translation": _fake_translation(text),
+            "headline": "[FAKE] " + " ".join(_first_sentence(text).split()[:10]),
+            "key_points": ["[FAKE] " + _first_sentence(text)],
+            "stance": "neutral",
+        }
+    else:
+        return "[FAKE] " + _first_sentence(_section(request, "ARTICLE") or "no input", 40)
+    return json.dumps(payload, ensure_ascii=False)

@@ -1,0 +1,88 @@
+"""The HTTP service (FastAPI): the same pipeline as the CLI, behind JSON routes and a reader page.
+
+Model calls run in worker threads with a per-request timeout, and so do ingest (HTML
+extraction) and building a backend (the first may import litellm): none blocks the event
+loop. Errors are JSON ``{"error": {"code", "message"}}`` with a stable code; never a traceback,
+never a key.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from summarizer import __version__
+from summarizer.batch.engine import BatchEngine
+from summarizer.config import Settings, load_settings
+from summarizer.service.api_models import ErrorOut
+from summarizer.service.auth import TokenAuth
+from summarizer.service.body_limit import BodyLimit
+from summarizer.service.errors import install_error_handlers
+from summarizer.service.memo import ResponseMemo
+from summarizer.service.routes_articles import articles_router
+from summarizer.service.routes_batches import batches_router
+from summarizer.service.routes_meta import meta_router
+from summarizer.service.state import ServiceState
+
+log = logging.getLogger(__name__)
+DEFAULT_MODEL_TIMEOUT_S = 900.0
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    token: str | None = None,
+    model_timeout_s: float = DEFAULT_MODEL_TIMEOUT_S,
+    allowed_models: tuple[str, ...] | None = None,
+    engine: BatchEngine | None = None,
+) -> FastAPI:
+    """The service.
+
+    Args:
+        settings: the pipeline's settings; ``settings.model`` is the default model.
+        token: required on every route but /healthz (default ``SUMMARIZER_API_TOKEN``).
+        model_timeout_s: how long one request may wait for the model.
+        allowed_models: shell patterns of the models clients may ask for; None allows any.
+        engine: runs batch jobs (default: threads in this process).
+    """
+    settings = settings or load_settings()
+    token = token if token is not None else os.environ.get("SUMMARIZER_API_TOKEN") or None
+    state = ServiceState(
+        settings,
+        model_timeout_s=model_timeout_s,
+        allowed_models=allowed_models,
+        engine=engine,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resumed = state.jobs.resume_all()
+        if resumed:
+            log.warning("resumed %d batch job(s)", len(resumed))
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="summarizer",
+        version=__version__,
+        lifespan=lifespan,
+        description="English briefs of Chinese news, with checked evidence.",
+        responses={
+            status: {"model": ErrorOut} for status in (400, 401, 404, 413, 422, 502, 503, 504)
+        },
+    )
+    install_error_handlers(app)
+    app.include_router(meta_router(state))
+    app.include_router(articles_router(state))
+    app.include_router(batches_router(state))
+    # JSON escaping can double an article's size; allow for it, the article limit still applies.
+    app.add_middleware(ResponseMemo, paths=frozenset({"/v1/brief"}))
+    app.add_middleware(BodyLimit, limit=settings.max_input_bytes * 2 + 64_000)
+    if token:
+        app.add_middleware(TokenAuth, token=token)  # added last, so it runs first
+    app.state.service = state
+    return app

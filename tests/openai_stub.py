@@ -1,0 +1,76 @@
+"""A small OpenAI-compatible chat server on 127.0.0.1 for tests of the hosted code path: it
+answers ``/v1/chat/completions`` from a script (a reply, or an HTTP error with headers) and keeps
+what each request carried, the Authorization header included."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Scripted:
+    status: int = 200
+    text: str = "ok"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class OpenAIStub:
+    def __init__(self, script: list[Scripted] | None = None, default: str = "ok"):
+        self.script = list(script or [])
+        self.default = default
+        self.requests: list[dict[str, Any]] = []
+        self.authorizations: list[str] = []
+        self._lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+                with stub._lock:
+                    stub.requests.append(body)
+                    stub.authorizations.append(self.headers.get("authorization", ""))
+                    step = stub.script.pop(0) if stub.script else Scripted(text=stub.default)
+                if step.status != 200:
+                    payload = {"error": {"message": f"stub {step.status}", "type": "stub"}}
+                else:
+                    payload = {
+                        "id": "chatcmpl-stub",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": body.get("model", "stub"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": step.text},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+                    }
+                data = json.dumps(payload).encode()
+                self.send_response(step.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in step.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> OpenAIStub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
