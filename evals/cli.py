@@ -49,6 +49,11 @@ def eval_group() -> None:
     required=True,
     help="Run directory.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Call the model for every example (when latency is the point); default: cache on.",
+)
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -57,13 +62,16 @@ def run_command(
     variants: tuple[str, ...],
     limit: int | None,
     output: Path,
+    no_cache: bool,
 ) -> None:
-    """Run every example through the pipeline (cache on) and write a run directory."""
+    """Run every example through the pipeline and write a run directory."""
     from evals.datasets import load_dataset
     from evals.run import VARIANTS, run_eval
     from summarizer.factory import make_backend
 
     settings: Settings = ctx.find_root().obj
+    if no_cache:
+        settings = settings.with_overrides(no_cache=True)
     try:
         loaded = [load_dataset(name).limited(limit) for name in datasets]
         run = run_eval(
@@ -78,10 +86,11 @@ def run_command(
     except SummarizerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    for key, totals in run["totals"].items():
-        click.echo(
-            f"{key}: valid {totals['valid_output_rate']:.0%}, {totals['calls']} calls", err=True
-        )
+    for key, system in run["totals"].items():
+        metrics = system["metrics"]
+        if "valid_output_rate" in metrics:
+            valid = metrics["valid_output_rate"]["value"]
+            click.echo(f"{key}: valid {valid:.0%}, {metrics['calls']} calls", err=True)
     click.echo(str(output))
 
 
@@ -104,3 +113,42 @@ def report_command(run_dirs: tuple[Path, ...], output: Path) -> None:
     from evals.report import write_report
 
     click.echo(write_report(list(run_dirs), output))
+
+
+@eval_group.command("compare")
+@click.argument("run_a", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "run_b", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--a", "system_a", default=None, help='System A as "MODEL · VARIANT".')
+@click.option("--b", "system_b", default=None, help='System B as "MODEL · VARIANT".')
+def compare_command(
+    run_a: Path, run_b: Path | None, system_a: str | None, system_b: str | None
+) -> None:
+    """Say which differences between two systems are real (paired tests, p < 0.05).
+
+    Two runs: the same system in each (say, before and after a change), or --a and --b. One
+    run: its two systems, or --a and --b.
+    """
+    from evals.compare import compare_systems, comparison_table, system_names
+    from evals.report import load_runs
+
+    runs = load_runs([run_a, run_b] if run_b else [run_a])
+    first, second = runs[0], runs[-1]
+    names_a, names_b = system_names(first), system_names(second)
+    if run_b is None and (system_a is None or system_b is None):
+        if len(names_a) != 2:
+            click.echo(f"error: name two of {', '.join(names_a)} with --a and --b", err=True)
+            sys.exit(2)
+        system_a, system_b = system_a or names_a[0], system_b or names_a[1]
+    system_a = system_a or names_a[0]
+    system_b = system_b or (system_a if system_a in names_b else names_b[0])
+    for name, names in ((system_a, names_a), (system_b, names_b)):
+        if name not in names:
+            click.echo(f"error: no system {name!r}; there are {', '.join(names)}", err=True)
+            sys.exit(2)
+    results = compare_systems(first, system_a, second, system_b)
+    click.echo(
+        comparison_table(results, f"{first.name}: {system_a}", f"{second.name}: {system_b}"),
+        nl=False,
+    )

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.metrics import NLPCC_LABELS, SEED_LABELS
 from summarizer.errors import InputError
 
 BUILTIN = Path(__file__).parent / "datasets"
-NLPCC_LABELS = {"FAVOR": "supportive", "AGAINST": "critical", "NONE": "neutral"}
+NLPCC_TO_OURS = {"FAVOR": "supportive", "AGAINST": "critical", "NONE": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Dataset:
     translation: list[Segment] = field(default_factory=list)
     summary: list[SummaryRef] = field(default_factory=list)
     stance: list[StanceRef] = field(default_factory=list)
+    stance_labels: tuple[str, ...] = SEED_LABELS
 
     def limited(self, limit: int | None) -> Dataset:
         if limit is None:
@@ -65,6 +67,7 @@ class Dataset:
             [s for s in self.translation if s.doc in docs],
             self.summary[:limit],
             self.stance[:limit],
+            self.stance_labels,
         )
 
 
@@ -104,7 +107,7 @@ def _summary(records: list[dict[str, Any]], base: Path) -> list[SummaryRef]:
 def _stance(records: list[dict[str, Any]], base: Path) -> list[StanceRef]:
     refs = []
     for r in records:
-        label = NLPCC_LABELS.get(r["label"], r["label"])
+        label = NLPCC_TO_OURS.get(r["label"], r["label"])
         target = r.get("target_en") or r["target"]
         article = base / r["article"] if r.get("article") else None
         refs.append(
@@ -113,6 +116,11 @@ def _stance(records: list[dict[str, Any]], base: Path) -> list[StanceRef]:
             )
         )
     return refs
+
+
+def _stance_labels(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """NLPCC's three classes for its data (FAVOR/AGAINST/NONE), else all four of ours."""
+    return NLPCC_LABELS if any(r.get("label") in NLPCC_TO_OURS for r in records) else SEED_LABELS
 
 
 def _hash(paths: list[Path]) -> str:
@@ -143,6 +151,9 @@ def load_dataset(name_or_path: str) -> Dataset:
                 else [],
                 summary=_summary(_read_jsonl(files["summary"]), path) if "summary" in files else [],
                 stance=_stance(_read_jsonl(files["stance"]), path) if "stance" in files else [],
+                stance_labels=_stance_labels(_read_jsonl(files["stance"]))
+                if "stance" in files
+                else SEED_LABELS,
             )
         if path.is_file():
             records = _read_jsonl(path)
@@ -151,6 +162,7 @@ def load_dataset(name_or_path: str) -> Dataset:
                 dataset.translation = _translation(records)
             elif records and {"target", "label"} <= set(records[0]):
                 dataset.stance = _stance(records, path.parent)
+                dataset.stance_labels = _stance_labels(records)
             else:
                 raise InputError(
                     f"{path}: records are neither translation (zh, en) nor stance (target, label)"

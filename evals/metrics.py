@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.grounding.checks import term_rendered
+from summarizer.grounding.checks import normalize_for_match, term_rendered
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.numbers import extract_quantities, missing_quantities
 
-LABELS = ("supportive", "critical", "neutral", "mixed")
-
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # ------------------------------------------------------------------------ translation
 
@@ -44,6 +44,13 @@ def glossary_accuracy(
             total += 1
             hits += term_rendered(term, hypothesis)
     return hits / total if total else None
+
+
+def han_free_share(hypotheses: Sequence[str]) -> float | None:
+    """Share of segments whose English has no Chinese character left in it."""
+    if not hypotheses:
+        return None
+    return sum(not _HAN.search(h) for h in hypotheses) / len(hypotheses)
 
 
 def number_preservation(sources: Sequence[str], hypotheses: Sequence[str]) -> float | None:
@@ -107,29 +114,65 @@ def figure_faithfulness(kept: int, dropped: int) -> float | None:
 
 # ------------------------------------------------------------------------ stance
 
+SEED_LABELS = ("supportive", "critical", "neutral", "mixed")
+NLPCC_LABELS = ("supportive", "critical", "neutral")  # FAVOR, AGAINST, NONE
+
 
 @dataclass(frozen=True)
 class StanceScores:
     accuracy: float
     macro_f1: float
+    favor_against_f1: float
     n: int
 
 
-def stance_scores(predicted: Sequence[str], gold: Sequence[str]) -> StanceScores:
-    """Accuracy and macro-F1 over the labels that occur in gold or predictions."""
+def _f1(predicted: Sequence[str | None], gold: Sequence[str], label: str) -> float:
+    pairs = list(zip(predicted, gold, strict=True))
+    tp = sum(p == label and g == label for p, g in pairs)
+    fp = sum(p == label and g != label for p, g in pairs)
+    fn = sum(p != label and g == label for p, g in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def stance_scores(
+    predicted: Sequence[str | None], gold: Sequence[str], labels: Sequence[str] = SEED_LABELS
+) -> StanceScores:
+    """Accuracy, macro-F1 over the dataset's fixed label set, and NLPCC-2016's official metric,
+    the mean F1 of FAVOR (supportive) and AGAINST (critical).
+
+    A failed or out-of-set prediction (``None``, "pro", ...) is simply wrong: it adds no class.
+    """
     if not gold:
-        return StanceScores(0.0, 0.0, 0)
+        return StanceScores(0.0, 0.0, 0.0, 0)
     correct = sum(p == g for p, g in zip(predicted, gold, strict=True))
-    labels = sorted(set(gold) | set(predicted))
-    f1s = []
-    for label in labels:
-        tp = sum(p == label and g == label for p, g in zip(predicted, gold, strict=True))
-        fp = sum(p == label and g != label for p, g in zip(predicted, gold, strict=True))
-        fn = sum(p != label and g == label for p, g in zip(predicted, gold, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return StanceScores(correct / len(gold), sum(f1s) / len(f1s), len(gold))
+    f1 = {label: _f1(predicted, gold, label) for label in labels}
+    return StanceScores(
+        accuracy=correct / len(gold),
+        macro_f1=sum(f1.values()) / len(labels),
+        favor_against_f1=(f1["supportive"] + f1["critical"]) / 2,
+        n=len(gold),
+    )
+
+
+def majority_label(gold: Sequence[str], labels: Sequence[str]) -> str:
+    """The most frequent gold label (ties go to the label listed first)."""
+    return max(labels, key=lambda label: (gold.count(label), -labels.index(label)))
+
+
+def quote_matches(quote: str, reference: str, same_language: bool) -> bool:
+    """Whether a quote shows what a hand-written justifying sentence shows: in the same language,
+    one contains the other or they share half their words; across a translation, the caller has
+    already matched the paragraph, which is all that can be compared."""
+    if not same_language:
+        return True
+    a, b = normalize_for_match(quote), normalize_for_match(reference)
+    if a and b and (a in b or b in a):
+        return True
+    words_a, words_b = set(quote.casefold().split()), set(reference.casefold().split())
+    shorter = min(len(words_a), len(words_b))
+    return shorter > 0 and len(words_a & words_b) / shorter >= 0.5
 
 
 def mean(values: Sequence[float | None]) -> float | None:

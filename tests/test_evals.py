@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,8 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         check=False,
-        env=dict(os.environ),
+        # No retry back-off: the error_rate=1 fakes fail every attempt at once.
+        env={**os.environ, "SUMMARIZER_MAX_ATTEMPTS": "1"},
     )
 
 
@@ -71,31 +73,42 @@ def test_shared_development_data_loads() -> None:
     assert labels <= {"supportive", "critical", "neutral"}
 
 
+def _run(tmp_path: Path, *args: str) -> Path:
+    run = tmp_path / "run"
+    result = cli("eval", "run", *args, "-o", str(run))
+    assert result.returncode == 0, result.stderr
+    return run
+
+
+def _examples(run: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (run / "examples.jsonl").read_text().splitlines()]
+
+
 def test_run_and_report_two_models(tmp_path: Path) -> None:
     models = ["fake", "fake?seed=2"]
-    run = tmp_path / "run"
-    result = cli(
-        "eval", "run", "--dataset", "seeds", "-m", models[0], "-m", models[1], "-o", str(run)
-    )
-    assert result.returncode == 0, result.stderr
+    run = _run(tmp_path, "--dataset", "seeds", "-m", models[0], "-m", models[1])
     meta = json.loads((run / "run.json").read_text())
-    assert set(meta["totals"]) == {f"{m} | {v}" for m in models for v in ("pipeline", "naive")}
-    assert (
-        meta["datasets"]["seeds"] and meta["package_version"] and "translate@v1" in meta["prompts"]
-    )
-    examples = [json.loads(line) for line in (run / "examples.jsonl").read_text().splitlines()]
+    systems = {f"seeds | {m} | {v}" for m in models for v in ("pipeline", "naive")}
+    assert set(meta["totals"]) == systems | {"seeds | (majority class) | baseline"}
+    assert meta["datasets"]["seeds"] and meta["package_version"] and meta["cache"] is True
+    assert "translate@v1" in meta["prompts"]
+    examples = _examples(run)
     assert len(examples) == 2 * 2 * (1 + 5 + 6)
-    pipeline = meta["totals"]["fake | pipeline"]
-    assert pipeline["valid_output_rate"] == 1.0 and pipeline["evidence_verified"] == 1.0
+    pipeline = meta["totals"]["seeds | fake | pipeline"]["metrics"]
+    assert pipeline["valid_output_rate"]["value"] == 1.0
+    assert pipeline["evidence_verified"]["value"] == 1.0
+    assert pipeline["chrf_pp"]["level"] == "segment" and pipeline["chrf_pp"]["n"] == 40
+    assert pipeline["key_point_recall"]["level"] == "document"
+    low, value, high = (pipeline["chrf_pp"][k] for k in ("low", "value", "high"))
+    assert low <= value <= high and low < high
+    # The fake always answers "neutral"; the seeds' majority class is "critical" (4 of 6).
+    majority = meta["totals"]["seeds | (majority class) | baseline"]["metrics"]
+    assert majority["majority_label"] == "critical"
+    assert majority["stance_accuracy"]["value"] == pytest.approx(4 / 6)
     injection = next(
         e for e in examples if e["id"] == "injection001" and e["variant"] == "pipeline"
     )
-    assert injection["target_kept"] and injection["predicted"] in {
-        "supportive",
-        "critical",
-        "neutral",
-        "mixed",
-    }
+    assert injection["target_kept"] and injection["predicted"] == "neutral"
 
     report = tmp_path / "report"
     out = cli("eval", "report", str(run), "-o", str(report))
@@ -105,9 +118,68 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     for model in models:
         assert model in table and model in page
     for key, label, _ in METRICS:
-        if pipeline.get(key) is not None:
+        if isinstance(pipeline.get(key), dict) and pipeline[key]["value"] is not None:
             assert label in table, label
-    assert page.count("data:image/png;base64,") >= 10
+    assert "<table class='summary'>" in page and "(majority class)" in page and "n=40" in page
+    assert page.count("<svg") >= 3  # one chart per task
     for example_id in ("seed003", "seed000", "injection001"):
         assert example_id in page
     assert "http://" not in page and "https://" not in page  # opens offline
+
+
+def test_failed_outputs_score_zero_not_blank(tmp_path: Path) -> None:
+    run = _run(
+        tmp_path,
+        "--dataset",
+        "seeds",
+        "-m",
+        "fake?error_rate=1",
+        "--prompt-variant",
+        "pipeline",
+        "--limit",
+        "2",
+    )
+    metrics = json.loads((run / "run.json").read_text())["totals"][
+        "seeds | fake?error_rate=1 | pipeline"
+    ]["metrics"]
+    assert metrics["valid_output_rate"]["value"] == 0.0 and metrics["valid_output_rate"]["n"] == 5
+    for key in ("chrf_pp", "bleu", "no_chinese_left", "rouge_l", "key_point_recall"):
+        assert metrics[key]["value"] == 0.0, key
+    assert metrics["stance_accuracy"]["value"] == 0.0 and metrics["stance_macro_f1"]["value"] == 0.0
+    assert metrics["latency_s_per_example"]["n"] == 0  # nothing ran, nothing timed
+    assert all(not e["ok"] for e in _examples(run))
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared/data is not next to this checkout")
+def test_nlpcc_uses_its_three_labels_and_official_metric(tmp_path: Path) -> None:
+    run = _run(
+        tmp_path,
+        "--dataset",
+        str(SHARED_DATA / "nlpcc2016_stance_dev.jsonl"),
+        "-m",
+        "fake",
+        "--prompt-variant",
+        "pipeline",
+    )
+    meta = json.loads((run / "run.json").read_text())
+    assert meta["stance_labels"]["nlpcc2016_stance_dev"] == ["supportive", "critical", "neutral"]
+    fake = meta["totals"]["nlpcc2016_stance_dev | fake | pipeline"]["metrics"]
+    # Always "neutral" on 10 FAVOR, 10 AGAINST, 5 NONE: accuracy 5/25; F1(neutral) = 2*0.2/1.2.
+    assert fake["stance_accuracy"]["value"] == pytest.approx(0.2)
+    assert fake["stance_macro_f1"]["value"] == pytest.approx((2 * 0.2 / 1.2) / 3)
+    assert fake["stance_favor_against_f1"]["value"] == 0.0
+
+
+def test_compare_says_which_differences_are_real(tmp_path: Path) -> None:
+    run = _run(tmp_path, "--dataset", "seeds", "-m", "fake", "-m", "fake?error_rate=1")
+    same = cli("eval", "compare", str(run), "--a", "fake · pipeline", "--b", "fake · pipeline")
+    assert same.returncode == 0, same.stderr
+    assert "real" not in same.stdout.replace("could be chance", "")
+    broken = cli(
+        "eval", "compare", str(run), "--a", "fake · pipeline", "--b", "fake?error_rate=1 · pipeline"
+    )
+    assert broken.returncode == 0, broken.stderr
+    chrf = next(line for line in broken.stdout.splitlines() if "| chrF++ |" in line)
+    assert chrf.endswith("| real |") and "| 40 |" in chrf
+    missing = cli("eval", "compare", str(run), "--a", "nope · pipeline", "--b", "fake · naive")
+    assert missing.returncode == 2 and "no system" in missing.stderr

@@ -5,13 +5,18 @@ from __future__ import annotations
 import pytest
 
 from evals.metrics import (
+    NLPCC_LABELS,
+    SEED_LABELS,
     corpus_bleu,
     corpus_chrf_pp,
     entity_name_accuracy,
     figure_faithfulness,
     glossary_accuracy,
+    han_free_share,
     key_point_recall,
+    majority_label,
     number_preservation,
+    quote_matches,
     rouge_l,
     stance_scores,
 )
@@ -83,5 +88,57 @@ def test_stance_scores_hand_counted() -> None:
     pred = ["critical", "neutral", "neutral", "critical"]
     scores = stance_scores(pred, gold)
     assert scores.accuracy == 0.5
-    # critical: P=1/2 R=1/2 F=0.5; neutral: P=1/2 R=1 F=2/3; supportive: F=0 -> macro 0.3889
-    assert scores.macro_f1 == pytest.approx((0.5 + 2 / 3 + 0) / 3)
+    # Over the four fixed labels: critical F=0.5, neutral F=2/3, supportive 0, mixed 0.
+    assert scores.macro_f1 == pytest.approx((0.5 + 2 / 3 + 0 + 0) / 4)
+    # NLPCC's metric: mean F1 of FAVOR (supportive, 0) and AGAINST (critical, 0.5).
+    assert scores.favor_against_f1 == pytest.approx(0.25)
+
+
+def test_a_failed_prediction_is_wrong_not_a_class() -> None:
+    gold = ["supportive", "critical", "neutral"]
+    with_failure = stance_scores(["supportive", None, "neutral"], gold, NLPCC_LABELS)
+    assert with_failure.accuracy == pytest.approx(2 / 3)
+    # supportive F=1, neutral F=1, critical F=0 over exactly three classes.
+    assert with_failure.macro_f1 == pytest.approx(2 / 3)
+    out_of_set = stance_scores(["supportive", "pro", "neutral"], gold, NLPCC_LABELS)
+    assert out_of_set == with_failure
+
+
+def test_majority_label_and_quote_matching() -> None:
+    assert majority_label(["critical", "neutral", "critical"], SEED_LABELS) == "critical"
+    assert majority_label(["neutral", "critical"], SEED_LABELS) == "critical"  # tie: order
+    sentence = "Washington's approach of weaponizing its technology has not changed."
+    assert quote_matches("approach of weaponizing its technology", sentence, same_language=True)
+    assert not quote_matches("Nvidia sold chips on Monday.", sentence, same_language=True)
+    assert quote_matches("anything at all", sentence, same_language=False)
+
+
+def test_han_free_share() -> None:
+    assert han_free_share(["all English", "left 利益 in", "fine"]) == pytest.approx(2 / 3)
+    assert han_free_share([]) is None
+
+
+def test_bootstrap_intervals_hold_the_value_and_paired_tests_see_differences() -> None:
+    from evals.stats import corpus_ci, mean_ci, paired_permutation
+
+    estimate = mean_ci([0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0])
+    assert estimate.low is not None and estimate.high is not None
+    assert estimate.value == pytest.approx(0.75)
+    assert estimate.low < estimate.value < estimate.high <= 1.0
+    assert estimate.n == 8
+    chrf = corpus_ci("chrf", ["the cat sat", "a dog ran"], ["the cat sat down", "a dog ran off"])
+    assert chrf.low is not None and chrf.high is not None
+    assert chrf.low <= chrf.value <= chrf.high and chrf.n == 2
+    assert paired_permutation("x", [1.0] * 12, [1.0] * 12).p_value == 1.0
+    assert paired_permutation("x", [0.0] * 12, [1.0] * 12).real
+    assert not paired_permutation("x", [0.0, 1.0] * 3, [1.0, 0.0] * 3).real
+
+
+def test_paired_corpus_test_calls_no_difference_chance() -> None:
+    from evals.stats import paired_corpus_test
+
+    hyps = ["the cat sat", "a dog", "hello there", "it rained"]
+    refs = ["the cat sat on", "the dog", "hello", "it rained today"]
+    assert paired_corpus_test("chrf", hyps, list(hyps), refs).p_value == 1.0
+    worse = paired_corpus_test("chrf", hyps, ["x", "y", "z", "w"], refs)
+    assert worse.b < worse.a and worse.real

@@ -1,0 +1,162 @@
+"""Scores of one system (model × variant) on one dataset, every example counted: a failed
+example scores zero on its task's metrics and lowers the valid-output rate. Each score carries
+its 95% interval, its n and its level (segment, document, example)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from evals.metrics import (
+    SEED_LABELS,
+    glossary_accuracy,
+    han_free_share,
+    majority_label,
+    number_preservation,
+    stance_scores,
+)
+from evals.stats import Estimate, corpus_ci, mean_ci, paired_ci
+from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.numbers import extract_quantities
+
+MAJORITY = "(majority class)"
+
+
+def _metric(estimate: Estimate, level: str) -> dict[str, Any]:
+    return {**estimate.as_dict(), "level": level}
+
+
+def _ratio_of_sums(parts: np.ndarray, wholes: np.ndarray) -> float:
+    total = float(np.sum(wholes.astype(float)))
+    return float(np.sum(parts.astype(float))) / total if total else 0.0
+
+
+def translation_scores(records: list[dict[str, Any]], glossary: Glossary) -> dict[str, Any]:
+    """Segment level: every segment of every document, failed ones as empty output."""
+    segments = [s for r in records for s in r["segments"]]
+    outputs = [s["output"] for s in segments]
+    references = [s["reference"] for s in segments]
+    sources = [s["source"] for s in segments]
+    names = [
+        (glossary_accuracy([s], [o], glossary), len(glossary.terms_in(s)))
+        for s, o in zip(sources, outputs, strict=True)
+    ]
+    named = [(score or 0.0) * count for score, count in names if count]
+    name_counts = [count for _, count in names if count]
+    needed = [len(extract_quantities(s)) for s in sources]
+    kept = [
+        (number_preservation([s], [o]) or 0.0) * n
+        for s, o, n in zip(sources, outputs, needed, strict=True)
+    ]
+    with_numbers = [(k, n) for k, n in zip(kept, needed, strict=True) if n]
+    return {
+        "chrf_pp": _metric(corpus_ci("chrf", outputs, references), "segment"),
+        "bleu": _metric(corpus_ci("bleu", outputs, references), "segment"),
+        "glossary_accuracy": _metric(
+            paired_ci(_ratio_of_sums, named, name_counts)
+            if named
+            else Estimate(None, None, None, 0),
+            "segment",
+        ),
+        "number_preservation": _metric(
+            paired_ci(_ratio_of_sums, [k for k, _ in with_numbers], [n for _, n in with_numbers])
+            if with_numbers
+            else Estimate(None, None, None, 0),
+            "segment",
+        ),
+        # An empty output (a failed document) has no Chinese in it, and no English either.
+        "no_chinese_left": _metric(
+            mean_ci([float(bool(o.strip()) and han_free_share([o]) == 1.0) for o in outputs]),
+            "segment",
+        ),
+    }
+
+
+def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
+    scores = {}
+    for key in ("rouge_l", "key_point_recall", "entity_name_accuracy", "figure_faithfulness"):
+        values = [r[key] for r in records if r.get(key) is not None]
+        if values:
+            scores[key] = _metric(mean_ci(values), "document")
+    return scores
+
+
+def _accuracy(predicted: np.ndarray, gold: np.ndarray) -> float:
+    return float(np.mean(predicted == gold))
+
+
+def stance_metric_set(
+    predicted: Sequence[str | None], gold: Sequence[str], labels: Sequence[str]
+) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the fixed label set and mean F1(FAVOR, AGAINST), with CIs."""
+
+    def macro(p: np.ndarray, g: np.ndarray) -> float:
+        return stance_scores(list(p), list(g), labels).macro_f1
+
+    def favor_against(p: np.ndarray, g: np.ndarray) -> float:
+        return stance_scores(list(p), list(g), labels).favor_against_f1
+
+    return {
+        "stance_accuracy": _metric(paired_ci(_accuracy, predicted, gold), "example"),
+        "stance_macro_f1": _metric(paired_ci(macro, predicted, gold), "example"),
+        "stance_favor_against_f1": _metric(paired_ci(favor_against, predicted, gold), "example"),
+    }
+
+
+def stance_scores_of(records: list[dict[str, Any]], labels: Sequence[str]) -> dict[str, Any]:
+    predicted = [r.get("predicted") if r.get("predicted") in labels else None for r in records]
+    scores = stance_metric_set(predicted, [r["gold"] for r in records], labels)
+    for key in ("evidence_verified", "evidence_precision", "evidence_recall"):
+        values = [r[key] for r in records if r.get(key) is not None]
+        if values:
+            scores[key] = _metric(mean_ci(values), "example")
+    return scores
+
+
+def operations(records: list[dict[str, Any]]) -> dict[str, Any]:
+    calls = sum(r.get("calls", 0) for r in records)
+    cached = sum(r.get("cached_calls", 0) for r in records)
+    ran = calls - cached
+    seconds = sum(r.get("seconds_run", 0.0) for r in records)
+    uncached_examples = [
+        r["seconds_run"] for r in records if r.get("calls") and not r["cached_calls"]
+    ]
+    return {
+        "valid_output_rate": _metric(mean_ci([float(r["ok"]) for r in records]), "example"),
+        "calls": calls,
+        "cached_calls": cached,
+        "reasks": sum(r.get("reasks", 0) for r in records),
+        "tokens_run": sum(r.get("tokens_run", 0) for r in records),
+        "seconds_per_call_run": round(seconds / ran, 3) if ran else None,
+        "latency_s_per_example": _metric(mean_ci(uncached_examples), "example"),
+        "cost_usd": round(sum(r.get("cost_usd", 0.0) for r in records), 6),
+    }
+
+
+def score_system(
+    records: list[dict[str, Any]], glossary: Glossary, labels: Sequence[str] = SEED_LABELS
+) -> dict[str, Any]:
+    """Every metric of one system on one dataset, by task."""
+    by_task: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_task.setdefault(record["task"], []).append(record)
+    metrics: dict[str, Any] = {"examples": len(records)}
+    if "translation" in by_task:
+        metrics.update(translation_scores(by_task["translation"], glossary))
+    if "summary" in by_task:
+        metrics.update(summary_scores(by_task["summary"]))
+    if "stance" in by_task:
+        metrics.update(stance_scores_of(by_task["stance"], labels))
+    metrics.update(operations(records))
+    return metrics
+
+
+def majority_baseline(records: list[dict[str, Any]], labels: Sequence[str]) -> dict[str, Any]:
+    """Always answering the dataset's most frequent gold label."""
+    gold = [r["gold"] for r in records if r["task"] == "stance"]
+    label = majority_label(gold, labels)
+    metrics: dict[str, Any] = {"examples": len(gold), "majority_label": label}
+    metrics.update(stance_metric_set([label] * len(gold), gold, labels))
+    return metrics
