@@ -80,6 +80,7 @@ def run_eval(
     """Run every dataset on every model and variant; writes ``examples.jsonl`` and ``run.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     glossary = load_glossary(settings.glossary)
+    commit = _git_commit()  # the code that runs now, not whatever is checked out when it ends
     started = time.perf_counter()
     totals: dict[str, Any] = {}
     all_records: list[dict[str, Any]] = []
@@ -120,7 +121,7 @@ def run_eval(
         "stance_labels": {d.name: list(d.stance_labels) for d in datasets if d.stance},
         "glossary": glossary.version,
         "package_version": __version__,
-        "git_commit": _git_commit(),
+        "git_commit": commit,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cache": settings.use_cache,
         "wall_time_s": round(time.perf_counter() - started, 1),

@@ -13,6 +13,7 @@ from summarizer.grounding.numbers import extract_quantities
 
 _PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
 _SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
+_SENTENCE_ID = re.compile(r"^\[(s\d+)\]", re.MULTILINE)
 _MONTHS = [
     "January",
     "February",
@@ -43,6 +44,12 @@ def _first_sentence(text: str, max_words: int = 25) -> str:
     match = _SENTENCE.match(text.strip())
     sentence = match.group(0) if match else text
     return " ".join(sentence.split()[:max_words])
+
+
+def _as_sentence(text: str) -> str:
+    """``text`` ending as a sentence does (the TL;DR check refuses one cut off)."""
+    text = text.rstrip()
+    return text if text[-1:] in ".!?。！？" else text.rstrip(",;:") + "."
 
 
 def _quantity_words(text: str) -> list[str]:
@@ -113,7 +120,7 @@ def demo_reply(request: Request) -> str:
         points = [paragraphs[i % len(paragraphs)] for i in range(3)]
         payload = {
             "headline": ("[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]))[:95],
-            "tldr": ("[FAKE] " + _first_sentence(paragraphs[0][1], 40))[:400],
+            "tldr": _as_sentence("[FAKE] " + _first_sentence(paragraphs[0][1], 40)[:380]),
             "key_points": [
                 # The prefix alone meets the schema's 30-character floor, whatever the article.
                 {
@@ -130,16 +137,18 @@ def demo_reply(request: Request) -> str:
             "outlet": None,
         }
     elif task == "stance":
-        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
         target = _section(request, "TARGET").strip() or "the article's main subject"
-        pid, text = paragraphs[0]
+        ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
         payload = {
             "target": target,
+            "evidence": ids[:1],
             "label": "neutral",
             "confidence": 0.0,
             "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
-            "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
         }
+    elif task == "keypoints":
+        ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
+        payload = {"sentences": ids[:3]}
     elif task == "translate_paragraph":
         return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
     elif task == "critique":
@@ -156,4 +165,7 @@ def demo_reply(request: Request) -> str:
         }
     else:
         return "[FAKE] " + _first_sentence(_section(request, "ARTICLE") or "no input", 40)
+    if isinstance(payload, dict) and request.schema and "properties" in request.schema:
+        # Answer exactly the fields the request's schema asks for (prompt versions differ).
+        payload = {k: v for k, v in payload.items() if k in request.schema["properties"]}
     return json.dumps(payload, ensure_ascii=False)

@@ -7,6 +7,7 @@ against the source (with paragraph ids, checks and run metadata).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -203,6 +204,63 @@ class SummaryDraft(StrictModel):
         if _count_words(value) > 60:
             raise ValueError(f"tldr has {_count_words(value)} words; at most 60 allowed")
         return value
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
+
+
+class OverviewDraft(StrictModel):
+    """The summary call of summarize@v2: key points are chosen apart, by sentence id."""
+
+    # Generous caps (a grammar cuts text at its cap): length is asked for in the prompt and
+    # checked here, and a sentence cut off is re-asked, never shipped.
+    headline: str = Field(min_length=1, max_length=160)
+    tldr: str = Field(min_length=1, max_length=700)
+    entities: list[EntityDraft] = Field(max_length=12)
+    figures: list[FigureDraft] = Field(max_length=8)
+    genre: Genre
+    outlet: str | None
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_short(cls, value: str) -> str:
+        if _count_words(value) > 15:
+            raise ValueError(f"headline has {_count_words(value)} words; at most 15 allowed")
+        return value
+
+    @field_validator("tldr")
+    @classmethod
+    def _tldr_whole(cls, value: str) -> str:
+        if _count_words(value) > 60:
+            raise ValueError(f"tldr has {_count_words(value)} words; at most 60 allowed")
+        if not _SENTENCE_END.search(value.strip()):
+            raise ValueError("tldr stops mid-sentence; end it with a full stop")
+        return value
+
+
+class SentenceChoiceDraft(StrictModel):
+    """Sentences picked by id (select, don't generate): code copies their text verbatim."""
+
+    sentences: list[str] = Field(min_length=1, max_length=6)
+
+
+class StanceChoiceDraft(StrictModel):
+    """stance@v2: the evidence first (sentence ids), then the label it supports."""
+
+    evidence: list[str] = Field(min_length=1, max_length=4)
+    label: StanceLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str = Field(min_length=1, max_length=500)
+
+
+class StanceChoiceWithTargetDraft(StrictModel):
+    """stance@v2 with no target given: the model names the target first."""
+
+    target: str = Field(min_length=1, max_length=120)
+    evidence: list[str] = Field(min_length=1, max_length=4)
+    label: StanceLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str = Field(min_length=1, max_length=500)
 
 
 class EvidenceDraft(StrictModel):

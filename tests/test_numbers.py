@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.grounding.numbers import Quantity, extract_quantities, missing_quantities
 
@@ -54,3 +56,52 @@ def test_missing(source: str, english: str, missing: list[str]) -> None:
 )
 def test_extract_number_words(text: str, expected: set[tuple[str, str]]) -> None:
     assert extract_quantities(text, words=True) == {Quantity(k, v) for k, v in expected}
+
+
+@pytest.mark.parametrize(
+    ("source", "english"),
+    [
+        ("1.5万亿元", "1.5 trillion yuan"),
+        ("百分之25", "25 percent"),
+        ("增长了25个百分点", "rose by 25 percentage points"),
+        ("两千亿美元", "200 billion dollars"),
+        ("百分之二十五的份额", "a 25% share"),
+        ("三成企业", "30% of companies"),
+        ("七成", "70 percent"),
+        ("一万五千亿", "1.5 trillion"),
+        ("2千亿", "200 billion"),
+    ],
+)
+def test_chinese_forms_match_their_english(source: str, english: str) -> None:
+    assert extract_quantities(source), source
+    assert missing_quantities(source, english) == []
+
+
+@pytest.mark.parametrize("text", ["十分重要", "千万不要忘记", "一个公司", "一成不变", "三三两两"])
+def test_words_that_only_look_like_numbers_are_not_figures(text: str) -> None:
+    assert extract_quantities(text) == frozenset()
+
+
+def test_the_wrong_scale_is_still_caught() -> None:
+    assert [str(q) for q in missing_quantities("1.5万亿元", "15,000 yuan")] == ["1500000000000"]
+    assert [str(q) for q in missing_quantities("三成", "3%")] == ["30%"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999))
+def test_chinese_numerals_round_trip(number: int) -> None:
+    import cn2an
+
+    numeral = cn2an.an2cn(str(number))
+    assert extract_quantities(f"{numeral}亿元") == {Quantity("number", str(number * 10**8))}
+    assert extract_quantities(f"{number}万亿") == {Quantity("number", str(number * 10**12))}
+    assert extract_quantities(f"百分之{numeral}") == {Quantity("percent", str(number))}
+    assert missing_quantities(f"{numeral}万人", f"{number * 10_000:,} people") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=9_999), st.integers(min_value=1, max_value=9))
+def test_decimal_units_round_trip(whole: int, tenth: int) -> None:
+    value = f"{whole}.{tenth}"
+    assert missing_quantities(f"{value}亿", f"{whole * 100 + tenth * 10} million") == []
+    assert missing_quantities(f"百分之{value}", f"{value} percent") == []

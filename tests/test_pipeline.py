@@ -115,11 +115,6 @@ def _summary_reply(**changes: object) -> str:
     reply = {
         "headline": "China curbs Nvidia H20 purchases",
         "tldr": "Beijing discouraged purchases after remarks by Lutnick.",
-        "key_points": [
-            {"text": "Beijing moved to curb H20 sales.", "paragraphs": ["p1"]},
-            {"text": "Lutnick's remarks offended officials.", "paragraphs": ["p2", "p99"]},
-            {"text": "Several firms paused their H20 orders.", "paragraphs": ["p4"]},
-        ],
         "entities": [
             {"name": "Nvidia", "type": "organisation"},
             {"name": "Lutnick", "type": "person"},
@@ -135,54 +130,70 @@ def _summary_reply(**changes: object) -> str:
     return json.dumps(reply)
 
 
-def test_summary_checks_drop_invented_figures_and_unknown_ids() -> None:
+KEY_SENTENCES = json.dumps({"sentences": ["s1", "s4", "s2"]})
+
+
+def test_summary_checks_drop_invented_figures_and_key_points_are_sentences() -> None:
     article = load_article(seed("004"))
-    fake = FakeBackend(replies=[_summary_reply()])
+    unknown = json.dumps({"sentences": ["s1", "s999", "s2"]})
+    fake = FakeBackend(replies=[_summary_reply(), unknown, KEY_SENTENCES])
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
     assert [f.value for f in summary.figures] == ["7 days"]
-    assert summary.key_points[1].paragraphs == ["p2"]
     failed = {c.name for c in summary.checks if not c.passed}
-    assert failed == {"paragraph_ids_exist", "figures_in_source"}
+    assert failed == {"figures_in_source"}
     names = {e.name for e in summary.entities}
     assert names == {"NVIDIA", "Howard Lutnick"}  # glossary names win over the model's
     assert summary.outlet == "Cryptopolitan"
+    # The invented id was shown back to the model; the key points are whole article sentences.
+    assert "unknown sentence id(s) s999" in fake.history[2].messages[-1]["content"]
+    texts = {p.id: p.text for p in article.paragraphs}
+    assert len(summary.key_points) == 3
+    for point in summary.key_points:
+        assert point.text in texts[point.paragraphs[0]]
+        assert point.text[-1] in '.!?"”’)'
+    assert summary.key_points[0].text.startswith(article.paragraphs[0].text[:20])
 
 
-def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x") -> str:
+def test_a_tldr_cut_off_mid_sentence_is_asked_again() -> None:
+    article = load_article(seed("004"))
+    cut = _summary_reply(tldr="Beijing discouraged purchases of the H20 after remarks by the")
+    fake = FakeBackend(replies=[cut, _summary_reply(), KEY_SENTENCES])
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    assert summary.tldr.endswith(".") and "mid-sentence" in fake.history[1].messages[-1]["content"]
+
+
+def _stance_reply(ids: list[str], label: str = "neutral", **extra: str) -> str:
     return json.dumps(
-        {
-            "target": target,
-            "label": label,
-            "confidence": 0.7,
-            "rationale": "r",
-            "evidence": [{"quote": q, "paragraph": p} for q, p in quotes],
-        }
+        {**extra, "evidence": ids, "label": label, "confidence": 0.7, "rationale": "r"}
     )
 
 
-def test_stance_keeps_real_quotes_and_drops_invented_ones() -> None:
+def test_stance_quotes_are_the_chosen_sentences_verbatim() -> None:
     article = load_article(seed("004"))
-    real = "We don't sell them our best stuff, not our second-best stuff"
-    reply = _stance_reply([(real, "p3"), ("China will buy every Nvidia chip it can find", "p5")])
+    fake = FakeBackend(replies=[_stance_reply(["s7", "s40000"]), _stance_reply(["s7", "s3"])])
     stance = label_stance(
-        article,
-        article.paragraphs,
-        FakeBackend(replies=[reply]),
-        model="fake",
-        target="US export controls",
+        article, article.paragraphs, fake, model="fake", target="US export controls"
     )
-    assert [e.quote for e in stance.evidence] == [real]
+    assert "unknown sentence id(s) s40000" in fake.history[1].messages[-1]["content"]
+    prompt = fake.history[0].messages[-1]["content"]
+    seventh = next(line for line in prompt.splitlines() if line.startswith("[s7] "))
+    assert stance.evidence[0].quote == seventh.removeprefix("[s7] ")
+    texts = {p.id: p.text for p in article.paragraphs}
+    assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
     assert stance.supported and stance.target == "US export controls" and not stance.target_inferred
-    assert not stance.checks[0].passed
 
 
-def test_stance_without_surviving_quotes_is_unsupported() -> None:
+def test_stance_without_a_target_names_one() -> None:
     article = load_article(seed("004"))
-    reply = _stance_reply([("an invented sentence that is not there", "p1")])
-    stance = label_stance(article, article.paragraphs, FakeBackend(replies=[reply]), model="fake")
-    assert not stance.supported and stance.evidence == [] and stance.target_inferred
+    reply = _stance_reply(["s1"], target="China's curbs on Nvidia's H20")
+    fake = FakeBackend(replies=[reply])
+    stance = label_stance(article, article.paragraphs, fake, model="fake")
+    assert stance.target_inferred and stance.target == "China's curbs on Nvidia's H20"
+    assert '"target"' in json.dumps(fake.history[0].schema)
 
 
 INJECTION = (
@@ -277,7 +288,7 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
         {"value": "52,000", "measures": "GPUs shipped", "paragraph": "p11"},
         {"value": "31%", "measures": "expected localisation rate", "paragraph": "p14"},
     ]
-    fake = FakeBackend(replies=[_summary_reply(figures=figures)])
+    fake = FakeBackend(replies=[_summary_reply(figures=figures), KEY_SENTENCES])
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
@@ -296,7 +307,7 @@ def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     summary = summarize(
         article,
         article.paragraphs,
-        FakeBackend(replies=[reply]),
+        FakeBackend(replies=[reply, KEY_SENTENCES]),
         model="fake",
         glossary=builtin_glossary(),
     )
@@ -348,3 +359,45 @@ def test_translation_repeating_its_context_is_flagged() -> None:
         "This is wanting it both ways. First, we need to understand what the H200 chip is."
     )
     assert length_problems(source, repeated)
+
+
+def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> None:
+    article = article_from_text("美国这次的操作是一场精准的利益算计。", name="t")
+
+    def lazy(request: Request) -> str:
+        if request.prompt.startswith("translate_span"):
+            return "interests"
+        return "This US move is a precise calculation of 利益."
+
+    fake = FakeBackend(responder=lazy)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "This US move is a precise calculation of interests."
+    assert [r.prompt for r in fake.history] == [
+        "translate_paragraph@v1",
+        "translate_paragraph@v1",  # the re-ask, told what the check found
+        "translate_span@v1",
+    ]
+    assert "利益" in fake.history[1].messages[-1]["content"]
+    assert all(c.passed for c in result.checks) and not result.warnings
+
+
+def test_a_paragraph_no_route_can_repair_ships_marked() -> None:
+    article = article_from_text("美国这次的操作是一场精准的利益算计。", name="t")
+    fake = FakeBackend(responder=lambda request: "A calculation of 利益.")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert any(
+        "p1: Chinese left in the English after every repair route" in w for w in result.warnings
+    )
+
+
+def test_a_wire_dateline_is_rendered_by_code() -> None:
+    text = "新华社北京3月5日电（记者 张三）英伟达表示，销售额增长了25%。\n台积电负责生产。"
+    article = article_from_text(text, name="wire")
+    fake = FakeBackend(responder=lambda request: "NVIDIA said sales grew 25%.")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    first = result.paragraphs[0].text
+    assert first == "BEIJING, March 5 (Xinhua, reporter Zhang San) — NVIDIA said sales grew 25%."
+    shown = fake.history[0].messages[-1]["content"]
+    assert "新华社" not in shown and "3月5日" not in shown and "英伟达表示" in shown
+    numbers = next(c for c in result.checks if c.name == "numbers_preserved")
+    assert not any(d.startswith("p1:") for d in numbers.details)  # the date survived, by code

@@ -10,12 +10,14 @@ import pytest
 from summarizer.errors import RenderError
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.prompts import render
+from summarizer.tasks.sentences import number_sentences
 
 GOLDEN = Path(__file__).parent / "golden"
 PARAGRAPHS = [
     {"id": "p1", "text": "Nvidia will sell H200 chips to China."},
     {"id": "p2", "text": "The US takes a 25% cut."},
 ]
+SENTENCES = number_sentences(PARAGRAPHS)
 CASES = {
     "translate": dict(
         glossary=builtin_glossary().terms_in("英伟达的黄仁勋"),
@@ -32,7 +34,9 @@ CASES = {
     "summarize": dict(
         glossary=builtin_glossary().terms_in("英伟达"), title="A title", paragraphs=PARAGRAPHS
     ),
-    "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
+    "stance": dict(target="US export controls", sentences=SENTENCES),
+    "keypoints": dict(minimum=3, maximum=6, sentences=SENTENCES),
+    "translate_span": dict(span="利益", context="美国的利益算计。"),
     "critique": dict(
         glossary=[],
         items=[{"id": "p1", "text": "英伟达表示欢迎。", "english": "NVIDIA welcomed it."}],
@@ -60,7 +64,7 @@ def test_golden(prompt_id: str) -> None:
 
 
 def test_missing_variable_is_an_error() -> None:
-    with pytest.raises(RenderError, match="paragraphs"):
+    with pytest.raises(RenderError, match="sentences"):
         render("stance", target=None)
 
 

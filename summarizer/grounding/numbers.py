@@ -1,18 +1,23 @@
 """Numbers, percentages, amounts and dates in Chinese and English text, in one canonical form,
 so a translation or a summary can be checked against its source.
 
-``26.8万`` is 268,000, ``4600亿`` is 460 billion, ``25%`` is ``25 percent``, and
-``2026年1月13日`` is ``January 13, 2026``.
+``26.8万`` is 268,000, ``1.5万亿`` and ``一万五千亿`` are 1.5 trillion, ``25%``, ``百分之25`` and
+``百分之二十五`` are ``25 percent``, ``三成`` is 30 percent, ``25个百分点`` is ``25 percentage
+points``, and ``2026年1月13日`` is ``January 13, 2026``. Chinese numerals go through cn2an.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 _CN_MULTIPLIERS = {
+    "十": Decimal(10),
+    "百": Decimal(100),
+    "千": Decimal(1_000),
     "万": Decimal(10_000),
     "萬": Decimal(10_000),
     "亿": Decimal(10**8),
@@ -89,13 +94,25 @@ _DIGIT = re.compile(r"\d")
 # can jump from one candidate first letter to the next instead of trying every position.
 _MONTH_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b")
-# A number not glued to letters (H200, A100, 910B and Gen3 are names, not figures).
+# A number not glued to letters (H200, A100 and the 910B are names, not figures). Chinese unit
+# characters multiply in turn: 1.5万亿 is 1.5 x 10^4 x 10^8, 2千亿 is 2 x 10^3 x 10^8.
 _NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.,])(?P<n>{_NUM})(?:\s*(?P<cn>[万萬亿億]))?"
-    rf"(?:\s*(?P<pct>%|％|percent\b|per cent\b|个百分点))?"
+    rf"(?<![A-Za-z\d.,])(?P<pre>百分之)?(?P<n>{_NUM})(?:\s*(?P<cn>[十百千万萬亿億]+))?"
+    rf"(?:\s*(?P<pct>%|％|percent(?:age points?)?\b|per cent\b|个百分点|個百分點))?"
     rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?![A-Za-z\d])",
     re.IGNORECASE,
 )
+# Chinese numerals, read only where they are surely figures (a bare 十分 or 千万 is an adverb,
+# 一个 is "a"): after 百分之, before 成 (tenths), or with a 万/亿 unit.
+_CN_DIGITS = "零〇一二两兩三四五六七八九十百千點点"
+_CN_PERCENT = re.compile(rf"百分之(?P<n>[{_CN_DIGITS}万萬亿億]+)")
+_CN_TENTHS = re.compile(
+    r"(?<![一二三四五六七八九十])(?P<n>[一二两兩三四五六七八九])成(?!不变|不變)"
+)
+_CN_LARGE = re.compile(
+    rf"(?<![{_CN_DIGITS}])(?P<n>[一二两兩三四五六七八九十][{_CN_DIGITS}万萬]*[万萬亿億]+)"
+)
+_CN_NUMERAL_HINT = re.compile(r"百分之|[一二两兩三四五六七八九]成|[万萬亿億]")
 # Run on lower-cased text, case-sensitively and with no leading \b (both slow the scan ~2x);
 # the start of the word is checked in code.
 _WORD_NUMBER = re.compile(rf"(?P<w>{'|'.join(_WORDS)})\b(?:\s+(?P<pct>percent|per cent))?")
@@ -169,6 +186,34 @@ def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
     return text
 
 
+def _chinese_value(numeral: str) -> Decimal | None:
+    """A Chinese numeral's value by cn2an (imported only when a text has one)."""
+    import cn2an
+
+    try:
+        return Decimal(str(cn2an.cn2an(numeral.replace("兩", "两"), "smart")))
+    except (ValueError, KeyError, InvalidOperation):
+        return None
+
+
+def _take_chinese_numerals(text: str, found: set[Quantity]) -> str:
+    """Record the Chinese numerals that are figures and blank them out."""
+
+    def take(kind: str, scale: Decimal) -> Callable[[re.Match[str]], str]:
+        def replace(match: re.Match[str]) -> str:
+            value = _chinese_value(match.group("n"))
+            if value is None:
+                return match.group(0)
+            found.add(Quantity(kind, _canonical(value * scale)))
+            return " " * len(match.group(0))
+
+        return replace
+
+    text = _CN_PERCENT.sub(take("percent", Decimal(1)), text)
+    text = _CN_TENTHS.sub(take("percent", Decimal(10)), text)
+    return _CN_LARGE.sub(take("number", Decimal(1)), text)
+
+
 @lru_cache(maxsize=8192)
 def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]:
     """Every number, percentage, amount and date in ``text``.
@@ -180,15 +225,17 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
     """
     found: set[Quantity] = set()
     rest = _take_dates(text, found, years_as_numbers=words)
+    if _CN_NUMERAL_HINT.search(rest):
+        rest = _take_chinese_numerals(rest, found)
     for match in _NUMBER.finditer(rest):
         value = _decimal(match.group("n"))
         if value is None:
             continue
-        if match.group("cn"):
-            value *= _CN_MULTIPLIERS[match.group("cn")]
+        for unit in match.group("cn") or "":
+            value *= _CN_MULTIPLIERS[unit]
         if match.group("en"):
             value *= _EN_MULTIPLIERS[match.group("en").lower()]
-        kind = "percent" if match.group("pct") else "number"
+        kind = "percent" if match.group("pct") or match.group("pre") else "number"
         found.add(Quantity(kind, _canonical(value)))
     if words:
         lowered = rest.lower()

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from summarizer.config import DEFAULT_MAX_INPUT_BYTES
 from summarizer.errors import InputError, InputTooLargeError
-from summarizer.ingest.chunk import Piece, chunk_paragraphs, estimate_tokens, split_sentences
+from summarizer.ingest.chunk import Piece, chunk_paragraphs, estimate_tokens
 from summarizer.ingest.decode import decode_bytes
 from summarizer.ingest.html import extract_html, looks_like_html
 from summarizer.ingest.language import convert_script, detect_language, detect_script
 from summarizer.ingest.noise import strip_noise
 from summarizer.ingest.pinyin import repair_mojibake, strip_ruby
+from summarizer.ingest.sentences import split_sentences
 from summarizer.schemas import Article, Paragraph, Script
 
 __all__ = [

@@ -6,10 +6,10 @@ import math
 import re
 from dataclasses import dataclass
 
+from summarizer.ingest.sentences import split_sentences
 from summarizer.schemas import Paragraph
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)(?=\s)")
 
 
 def estimate_tokens(text: str) -> int:
@@ -25,10 +25,6 @@ class Piece:
     id: str
     part: int
     text: str
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s]
 
 
 def _split_paragraph(paragraph: Paragraph, budget: int) -> list[Piece]:

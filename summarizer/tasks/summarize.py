@@ -14,15 +14,19 @@ from summarizer.schemas import (
     Entity,
     Figure,
     KeyPoint,
+    OverviewDraft,
     Paragraph,
     RunMeta,
+    SentenceChoiceDraft,
     Summary,
-    SummaryDraft,
 )
-from summarizer.structured.reask import complete_structured
+from summarizer.structured.reask import Structured, complete_structured
 from summarizer.tasks.common import prompt_paragraphs
+from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, number_sentences
 
 MAX_ARTICLE_TOKENS = 5000
+SUMMARY_PROMPT_VERSION = 2
+MAX_KEY_POINTS = 6
 
 
 def fit_paragraphs(
@@ -42,7 +46,7 @@ def fit_paragraphs(
     return kept, []
 
 
-def _entities(draft: SummaryDraft, article: Article, glossary: Glossary) -> list[Entity]:
+def _entities(draft: OverviewDraft, article: Article, glossary: Glossary) -> list[Entity]:
     """Glossary names win over the model's; Chinese forms come from the source when present."""
     source = "\n".join(p.original or p.text for p in article.paragraphs)
     entities: dict[str, Entity] = {}
@@ -58,7 +62,7 @@ def _entities(draft: SummaryDraft, article: Article, glossary: Glossary) -> list
 
 
 def _grounded_figures(
-    draft: SummaryDraft, article: Article, english: list[Paragraph]
+    draft: OverviewDraft, article: Article, english: list[Paragraph]
 ) -> tuple[list[Figure], list[str]]:
     """Figures whose numbers occur in the paragraph they cite (or, corrected, in another one)."""
     english_text = {p.id: p.text for p in english}
@@ -116,6 +120,30 @@ def _outlet(model_outlet: str | None, article: Article) -> str | None:
     return None
 
 
+def _key_points(
+    sentences: list[NumberedSentence], backend: Backend, model: str, max_reasks: int
+) -> tuple[list[KeyPoint], Structured[SentenceChoiceDraft]]:
+    """The model picks the key sentences by id; their text is copied verbatim, so a key point
+    is always a whole sentence of the article, with the paragraph it comes from."""
+    minimum = min(3, len(sentences))
+    prompt = render("keypoints", minimum=minimum, maximum=MAX_KEY_POINTS, sentences=sentences)
+    known = check_ids(sentences, minimum)
+    result = complete_structured(
+        backend,
+        prompt,
+        SentenceChoiceDraft,
+        model=model,
+        max_reasks=max_reasks,
+        max_tokens=80,
+        validate=lambda draft: known(draft.sentences),
+    )
+    points = [
+        KeyPoint(text=s.plain, paragraphs=[s.paragraph])
+        for s in chosen(result.value.sentences, sentences)
+    ]
+    return points, result
+
+
 def summarize(
     article: Article,
     english: list[Paragraph],
@@ -126,38 +154,31 @@ def summarize(
     title: str | None = None,
     max_reasks: int = 2,
 ) -> Summary:
-    """Summarise the English paragraphs (the translation, or the source when it is English)."""
+    """Summarise the English paragraphs (the translation, or the source when it is English):
+    headline, TL;DR, entities and figures in one call, the key sentences chosen in another.
+
+    Raises:
+        ParseError: a call gave no valid reply after its re-asks.
+    """
     paragraphs, warnings = fit_paragraphs(english)
     shown, withheld = prompt_paragraphs(paragraphs)
     warnings += withheld
     text = " ".join(p["text"] for p in shown)
     prompt = render(
-        "summarize", glossary=glossary.terms_named_in(text)[:20], title=title, paragraphs=shown
+        "summarize",
+        version=SUMMARY_PROMPT_VERSION,
+        glossary=glossary.terms_named_in(text)[:20],
+        title=title,
+        paragraphs=shown,
     )
     result = complete_structured(
-        backend, prompt, SummaryDraft, model=model, max_reasks=max_reasks, max_tokens=900
+        backend, prompt, OverviewDraft, model=model, max_reasks=max_reasks, max_tokens=700
     )
     draft = result.value
-    known = set(article.paragraph_ids())
-
-    bad_ids = sorted({pid for kp in draft.key_points for pid in kp.paragraphs if pid not in known})
-    key_points: list[KeyPoint] = []
-    for kp in draft.key_points:
-        if any(kp.text.strip().casefold() == seen.text.casefold() for seen in key_points):
-            warnings.append(f"duplicate key point dropped: {kp.text[:80]!r}")
-            continue
-        key_points.append(
-            KeyPoint(
-                text=kp.text.strip(), paragraphs=[pid for pid in kp.paragraphs if pid in known]
-            )
-        )
+    key_points, picked = _key_points(number_sentences(shown), backend, model, max_reasks)
     figures, figure_problems = _grounded_figures(draft, article, english)
     checks = [
-        Check(
-            name="paragraph_ids_exist",
-            passed=not bad_ids,
-            details=[f"unknown id {i} dropped" for i in bad_ids],
-        ),
+        Check(name="key_points_verbatim", passed=True, details=[]),
         Check(name="figures_in_source", passed=not figure_problems, details=figure_problems),
     ]
     warnings += [f"summary check: {d}" for c in checks for d in c.details]
@@ -171,5 +192,5 @@ def summarize(
         outlet=_outlet(draft.outlet, article),
         checks=checks,
         warnings=warnings,
-        meta=RunMeta.from_calls(model, result.calls, result.reasks),
+        meta=RunMeta.from_calls(model, result.calls + picked.calls, result.reasks + picked.reasks),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from summarizer.backends.base import Backend, Capabilities, Request
 from summarizer.errors import ParseError
@@ -15,6 +16,7 @@ from summarizer.grounding.checks import (
     number_problems,
     untranslated_chinese,
 )
+from summarizer.grounding.dateline import Dateline, parse_dateline
 from summarizer.grounding.glossary import Glossary
 from summarizer.ingest import Piece, chunk_paragraphs
 from summarizer.prompts import render
@@ -31,6 +33,7 @@ from summarizer.schemas import (
 from summarizer.structured.reask import Structured, call_record, complete_structured
 from summarizer.tasks.common import Progress, embed_safely, no_progress
 from summarizer.tasks.options import Mode, PipelineOptions
+from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, repair
 
 CONTEXT_CHARS = 300
 _FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
@@ -67,6 +70,7 @@ class _Run:
     reasks: int = 0
     refined: int = 0
     warnings: list[str] = field(default_factory=list)
+    repairs: RepairLog = field(default_factory=RepairLog)
 
     def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
         self.calls.extend(result.calls)
@@ -202,15 +206,6 @@ def _translate_chunk(
         return result
 
 
-def _problems(source: str, english: str, glossary: Glossary) -> list[str]:
-    problems = [*glossary_problems(source, english, glossary), *number_problems(source, english)]
-    leftover = untranslated_chinese(english)
-    if leftover:
-        problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
-    problems += length_problems(source, english)
-    return problems
-
-
 def _refine(
     run: _Run, items: list[tuple[str, str]], english: dict[str, str], before: str, after: str
 ) -> int:
@@ -244,8 +239,8 @@ def _refine(
     for key, problems in faulted.items():
         improved = _translate_one(run, key, sources[key], before, after, problems)
         # Keep the improvement only when it passes the code checks at least as well as the draft.
-        if len(_problems(sources[key], improved, run.glossary)) <= len(
-            _problems(sources[key], english[key], run.glossary)
+        if len(paragraph_problems(sources[key], improved, run.glossary)) <= len(
+            paragraph_problems(sources[key], english[key], run.glossary)
         ):
             english[key] = improved
     return len(faulted)
@@ -282,7 +277,7 @@ def translate(
     english_parts: dict[str, list[str]] = {pid: [] for pid in order}
     for index, chunk in enumerate(chunks):
         on_progress("translate", index, len(chunks))
-        items = [(_piece_key(piece), piece.text) for piece in chunk]
+        items, datelines = _without_datelines([(_piece_key(p), p.text) for p in chunk])
         if index == 0 and article.title:
             items.insert(0, ("title", article.title))
         first, last = order.index(chunk[0].id), order.index(chunk[-1].id)
@@ -292,20 +287,47 @@ def translate(
         if refine:
             run.refined += _refine(run, items, translated, before, after)
         for key, source in items:
-            english = translated[key]
-            problems = _problems(source, english, run.glossary)
-            if problems:
-                # One targeted re-ask of this paragraph alone, showing what the check found.
-                run.reasks += 1
-                retry = _translate_one(run, key, source, before, after, problems)
-                if len(_problems(source, retry, run.glossary)) < len(problems):
-                    english = retry
+            english = repair(
+                key,
+                source,
+                translated[key],
+                run.glossary,
+                partial(_translate_one, run, key, source, before, after),
+                partial(_translate_span, run),
+                run.repairs,
+            )
+            if key in datelines:
+                english = f"{datelines[key].english} {english}"
             if key == "title":
                 english_parts.setdefault("title", []).append(english)
             else:
                 english_parts[key.split(".")[0]].append(english)
     on_progress("translate", len(chunks), len(chunks))
     return _assemble(article, english_parts, run)
+
+
+def _without_datelines(
+    items: list[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, Dateline]]:
+    """The items with the opening paragraph's dateline taken out, to be rendered by code."""
+    datelines: dict[str, Dateline] = {}
+    kept = []
+    for key, text in items:
+        dateline = parse_dateline(text) if key == "p1" else None
+        if dateline is not None:
+            datelines[key] = dateline
+            text = dateline.rest
+        kept.append((key, text))
+    return kept, datelines
+
+
+def _translate_span(run: _Run, span: str, context: str) -> str:
+    """A few Chinese characters the paragraph's translation left, translated on their own."""
+    prompt = render("translate_span", span=span, context=embed_safely(context))
+    request = Request(model=run.model, messages=prompt.messages, prompt=prompt.ref, max_tokens=24)
+    completion = run.backend.complete(request)
+    run.calls.append(call_record(prompt.ref, completion))
+    return clean_plain_reply(completion.text).splitlines()[0] if completion.text.strip() else ""
 
 
 def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) -> Translation:
@@ -326,7 +348,12 @@ def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) 
         p.text for p in paragraphs
     )
     checks.append(Check(name="paragraphs_aligned", passed=aligned))
-    warnings = run.warnings + [f"translation check failed: {d}" for c in checks for d in c.details]
+    run.reasks += run.repairs.reasks
+    warnings = (
+        run.warnings
+        + run.repairs.warnings
+        + [f"translation check failed: {d}" for c in checks for d in c.details]
+    )
     title = " ".join(english_parts.get("title", [])) or None
     return Translation(
         source_language=article.language,

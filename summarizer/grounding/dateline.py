@@ -1,0 +1,89 @@
+"""Datelines of Chinese wire copy, rendered by code: 新华社北京3月5日电（记者 张三）becomes
+"BEIJING, March 5 (Xinhua, reporter Zhang San) —". A small model drops a dateline, and with it
+the date and the place; code keeps both."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from summarizer.grounding.glossary import builtin_glossary
+
+AGENCIES = {
+    "新华社": "Xinhua",
+    "新華社": "Xinhua",
+    "中新社": "China News Service",
+    "中新网": "Chinanews.com",
+    "中新網": "Chinanews.com",
+    "人民网": "People's Daily Online",
+    "人民網": "People's Daily Online",
+    "央视网": "CCTV.com",
+    "央視網": "CCTV.com",
+    "环球网": "Huanqiu.com",
+    "環球網": "Huanqiu.com",
+    "本报": None,
+    "本報": None,
+}
+_MONTHS = "January February March April May June July August September October November December"
+_DATELINE = re.compile(
+    rf"^\s*(?P<agency>{'|'.join(AGENCIES)})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)\s*"
+    r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電]"
+    r"(?:\s*[（(](?P<credit>[^（）()]{1,40})[）)])?\s*"
+)
+_NOT_A_PLACE = re.compile(r"[据據社网網报報讯訊称稱]")
+_REPORTER = re.compile(r"^(?:通讯员|通訊員|记者|記者)\s*")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    english: str  # "BEIJING, March 5 (Xinhua) —"
+    rest: str  # the paragraph after the dateline, to translate
+
+
+@lru_cache(maxsize=256)
+def pinyin_name(chinese: str, *, person: bool = False) -> str:
+    """Hanyu pinyin without tones: 北京 → Beijing; a person's 张小明 → Zhang Xiaoming."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(chinese)
+    if person and len(syllables) > 1:
+        return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
+    return "".join(syllables).capitalize()
+
+
+def _place(chinese: str) -> str:
+    for term in builtin_glossary().terms_in(chinese):
+        if term.type == "place" and chinese in term.chinese:
+            return term.english.removeprefix("the ").upper()
+    return pinyin_name(chinese).upper()
+
+
+def _reporters(credit: str) -> list[str]:
+    names = re.split(r"[\s、,，]+", _REPORTER.sub("", credit.strip()))
+    return [
+        pinyin_name(n, person=True)
+        for n in names
+        if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", n)
+    ]
+
+
+def parse_dateline(text: str) -> Dateline | None:
+    """The dateline opening ``text``, rendered in English, or None when it has none."""
+    match = _DATELINE.match(text)
+    if match is None or not 1 <= int(match.group("month")) <= 12 or not text[match.end() :]:
+        return None
+    if _NOT_A_PLACE.search(match.group("place")):  # 据新华社…: a report quoted, not a dateline
+        return None
+    agency = AGENCIES.get(match.group("agency") or "")
+    month = _MONTHS.split()[int(match.group("month")) - 1]
+    credit_parts = [agency] if agency else []
+    credit = match.group("credit")
+    if credit and _REPORTER.match(credit.strip()):
+        reporters = _reporters(credit)
+        if reporters:
+            role = "reporter" if len(reporters) == 1 else "reporters"
+            credit_parts.append(f"{role} {' and '.join(reporters)}")
+    attribution = f" ({', '.join(credit_parts)})" if credit_parts else ""
+    english = f"{_place(match.group('place'))}, {month} {int(match.group('day'))}{attribution} —"
+    return Dateline(english=english, rest=text[match.end() :])

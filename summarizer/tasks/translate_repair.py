@@ -1,0 +1,66 @@
+"""Checks that fix, not only flag: a translated paragraph that fails the code checks is asked
+again once with the problems shown; Chinese still left after that is translated span by span
+and spliced in. English with Chinese in it ships only when every route failed, and then the
+paragraph is marked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from summarizer.grounding.checks import (
+    glossary_problems,
+    length_problems,
+    number_problems,
+    untranslated_chinese,
+)
+from summarizer.grounding.glossary import Glossary
+
+Retranslate = Callable[[list[str]], str]
+TranslateSpan = Callable[[str, str], str]
+
+
+def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
+    """What the code checks find wrong with one translated paragraph."""
+    problems = [*glossary_problems(source, english, glossary), *number_problems(source, english)]
+    leftover = untranslated_chinese(english)
+    if leftover:
+        problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
+    return problems + length_problems(source, english)
+
+
+@dataclass
+class RepairLog:
+    reasks: int = 0
+    spliced: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def repair(
+    key: str,
+    source: str,
+    english: str,
+    glossary: Glossary,
+    retranslate: Retranslate,
+    translate_span: TranslateSpan,
+    log: RepairLog,
+) -> str:
+    """The best English for ``source`` that the routes below can reach from ``english``."""
+    problems = paragraph_problems(source, english, glossary)
+    if problems:
+        log.reasks += 1
+        retry = retranslate(problems)
+        if len(paragraph_problems(source, retry, glossary)) < len(problems):
+            english = retry
+    leftover = list(dict.fromkeys(untranslated_chinese(english)))
+    for span in leftover:
+        candidate = translate_span(span, source).strip().strip("\"'“”")
+        if candidate and not untranslated_chinese(candidate):
+            english = english.replace(span, candidate)
+            log.spliced += 1
+    still = untranslated_chinese(english)
+    if still:
+        log.warnings.append(
+            f"{key}: Chinese left in the English after every repair route: {', '.join(still[:5])}"
+        )
+    return english
