@@ -25,6 +25,13 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _at_most_words(value: str, limit: int, name: str) -> str:
+    words = _count_words(value)
+    if words > limit:
+        raise ValueError(f"{name} has {words} words; at most {limit} allowed")
+    return value
+
+
 def _count_words(text: str) -> int:
     return len(text.split())
 
@@ -194,16 +201,12 @@ class SummaryDraft(StrictModel):
     @field_validator("headline")
     @classmethod
     def _headline_short(cls, value: str) -> str:
-        if _count_words(value) > 15:
-            raise ValueError(f"headline has {_count_words(value)} words; at most 15 allowed")
-        return value
+        return _at_most_words(value, 15, "headline")
 
     @field_validator("tldr")
     @classmethod
     def _tldr_short(cls, value: str) -> str:
-        if _count_words(value) > 60:
-            raise ValueError(f"tldr has {_count_words(value)} words; at most 60 allowed")
-        return value
+        return _at_most_words(value, 60, "tldr")
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
@@ -224,15 +227,12 @@ class OverviewDraft(StrictModel):
     @field_validator("headline")
     @classmethod
     def _headline_short(cls, value: str) -> str:
-        if _count_words(value) > 15:
-            raise ValueError(f"headline has {_count_words(value)} words; at most 15 allowed")
-        return value
+        return _at_most_words(value, 15, "headline")
 
     @field_validator("tldr")
     @classmethod
     def _tldr_whole(cls, value: str) -> str:
-        if _count_words(value) > 60:
-            raise ValueError(f"tldr has {_count_words(value)} words; at most 60 allowed")
+        _at_most_words(value, 60, "tldr")
         if not _SENTENCE_END.search(value.strip()):
             raise ValueError("tldr stops mid-sentence; end it with a full stop")
         return value
