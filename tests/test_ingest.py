@@ -209,3 +209,98 @@ def test_fuzz_random_unicode(text: str) -> None:
     except InputError:
         return
     assert isinstance(article, Article) and article.paragraphs
+
+
+# ------------------------------------------------------------------ hostile and odd input
+
+
+def _seed_text() -> str:
+    return seed("003").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_bom(encoding: str) -> None:
+    from summarizer.ingest import load_article
+
+    article = load_article(_seed_text().encode(encoding), name="u16")
+    assert article.encoding == encoding and article.language == "zh"
+
+
+def test_gb18030_is_not_mistaken_for_utf16() -> None:
+    from summarizer.ingest.decode import decode_bytes
+
+    simplified = (
+        "美国总统特朗普看似对华妥协，却被中国一眼识破阴谋！英伟达的芯片出口政策引发讨论。" * 20
+    )
+    for cut in (len(simplified), len(simplified) - 1):
+        assert decode_bytes(simplified[:cut].encode("gb18030"), "g", 10**6)[1] == "gb18030"
+
+
+def test_limit_holds_for_devices_and_fifos(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from summarizer.errors import InputTooLargeError
+    from summarizer.ingest import load_article
+
+    with pytest.raises(InputTooLargeError, match="over the 1,000-byte limit"):
+        load_article(Path("/dev/zero"), max_bytes=1000)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write_forever() -> None:
+        try:
+            with fifo.open("wb") as handle:
+                while True:
+                    handle.write(b"x" * 4096)
+        except BrokenPipeError:
+            pass  # the reader stopped at the limit, as it should
+
+    writer = threading.Thread(target=write_forever, daemon=True)
+    writer.start()
+    with pytest.raises(InputTooLargeError):
+        load_article(fifo, max_bytes=10_000)
+    writer.join(timeout=10)
+    assert not writer.is_alive()
+
+
+def test_a_cut_off_last_character_loses_only_that_character() -> None:
+    from summarizer.ingest import load_article
+
+    data = "英伟达发布了新的芯片。台积电负责生产。".encode()[:-1]
+    article = load_article(data, name="cut")
+    assert (
+        article.encoding.startswith("utf-8")
+        and "英伟达发布了新的芯片" in article.paragraphs[0].text
+    )
+    assert any("last character was cut off" in w for w in article.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Nvidia\x00 sold chips in China on Monday.", "Nvidia sold chips in China on Monday."),
+        ("\x00\x01\x02\x03\x04\x05 binary junk " * 20, "binary"),
+        ("Nvidia sold \ud800 chips.", "not valid Unicode"),
+    ],
+)
+def test_the_api_and_the_cli_agree_on_control_characters(
+    tmp_path: Path, text: str, outcome: str
+) -> None:
+    from summarizer.errors import InputError
+    from summarizer.ingest import article_from_text, load_article
+
+    def api() -> str:
+        return article_from_text(text, name="x").paragraphs[0].text
+
+    def cli() -> str:
+        path = tmp_path / "a.txt"
+        path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+        return load_article(path, name="x").paragraphs[0].text
+
+    for read in (api, cli):
+        if outcome in ("binary", "not valid Unicode"):
+            with pytest.raises(InputError):
+                read()
+        else:
+            assert read() == outcome

@@ -71,7 +71,9 @@ def test_headline_word_limit_is_a_validation_error() -> None:
 
 def test_reask_shows_the_error_and_succeeds() -> None:
     fake = FakeBackend(replies=['{"label": "pro"}', dumps(GOOD)])
-    prompt = render("stance", version=1, target="x", paragraphs=[{"id": "p1", "text": "a quote here"}])
+    prompt = render(
+        "stance", version=1, target="x", paragraphs=[{"id": "p1", "text": "a quote here"}]
+    )
     result = complete_structured(fake, prompt, StanceDraft, model="fake", max_reasks=2)
     assert result.value.label == "critical" and result.reasks == 1
     second = fake.history[1].messages

@@ -12,7 +12,7 @@ from pathlib import Path
 from summarizer.config import DEFAULT_MAX_INPUT_BYTES
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.ingest.chunk import Piece, chunk_paragraphs, estimate_tokens
-from summarizer.ingest.decode import decode_bytes
+from summarizer.ingest.decode import CUT_OFF, check_text, decode_bytes
 from summarizer.ingest.html import extract_html, looks_like_html
 from summarizer.ingest.language import convert_script, detect_language, detect_script
 from summarizer.ingest.noise import strip_noise
@@ -60,22 +60,32 @@ def load_article(
     else:
         path = Path(source)
         label = name or str(path)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from exc
-        if path.is_dir():
-            raise InputError(f"{label}: is a directory, not an article")
-        if size > max_bytes:
-            raise InputTooLargeError(
-                f"{label}: input is {size:,} bytes, over the {max_bytes:,}-byte limit"
-            )
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+        data = read_limited(path, label, max_bytes)
     text, encoding = decode_bytes(data, label, max_bytes)
-    return article_from_text(text, name=label, encoding=encoding, to_script=to_script, html=html)
+    article = article_from_text(text, name=label, encoding=encoding, to_script=to_script, html=html)
+    if encoding.endswith(CUT_OFF):
+        cut = f"{label}: the last character was cut off in the file; it was replaced with �"
+        article = article.model_copy(update={"warnings": [cut, *article.warnings]})
+    return article
+
+
+def read_limited(path: Path, label: str, max_bytes: int) -> bytes:
+    """The bytes of ``path``, read with the size limit enforced while reading: a device
+    (/dev/zero), a FIFO or a growing file can never be read past the limit.
+
+    Raises:
+        InputError: missing, unreadable, a directory; InputTooLargeError: over the limit.
+    """
+    if path.is_dir():
+        raise InputError(f"{label}: is a directory, not an article")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise InputTooLargeError(f"{label}: input is over the {max_bytes:,}-byte limit")
+    return data
 
 
 def article_from_text(
@@ -86,9 +96,19 @@ def article_from_text(
     to_script: Script | None = None,
     html: bool | None = None,
 ) -> Article:
-    """Clean already-decoded text (or HTML) into an ``Article``."""
-    if not text.strip():
-        raise InputError(f"{name}: input is empty")
+    """Clean already-decoded text (or HTML) into an ``Article``.
+
+    Raises:
+        InputError: empty, binary (control characters), invalid Unicode, or no text after
+            cleaning; the same rules as for bytes read from a file.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{name}: text is not valid Unicode (a lone surrogate at position {exc.start})"
+        ) from None
+    text = check_text(text, name)
     metadata: dict[str, str] = {}
     title: str | None = None
     published: str | None = None

@@ -84,6 +84,13 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(exc.detail) if exc.detail else "request refused"
         if exc.status_code == 404:
             message = f"no route {request.url.path}"
+        elif exc.status_code == 400 and "parsing the body" in message:
+            encoding = request.headers.get("content-encoding")
+            message = (
+                f"content-encoding {encoding} is not accepted; send the body uncompressed"
+                if encoding
+                else "the body is not valid JSON in UTF-8 (or is nested too deeply)"
+            )
         return error_json(exc.status_code, code, message)
 
     @app.exception_handler(Exception)

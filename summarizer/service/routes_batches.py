@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from summarizer.service.api_models import BatchIn, BatchStatus, batch_request_body
 from summarizer.service.errors import ApiError
 from summarizer.service.state import ServiceState
+from summarizer.structured.parse import describe_validation_error
 
 
 def batches_router(state: ServiceState) -> APIRouter:
@@ -78,6 +80,12 @@ async def _batch_body(request: Request) -> BatchIn:
         if raw.lstrip().startswith(b"["):
             return BatchIn(items=json.loads(raw))
         return BatchIn.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ApiError(
+            422, "invalid_request", f"batch body: {describe_validation_error(exc)}"
+        ) from None
+    except RecursionError:
+        raise ApiError(400, "invalid_request", "batch body: JSON nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else "malformed body"
-        raise ApiError(422, "invalid_request", f"batch body: {message}") from None
+        raise ApiError(400, "invalid_request", f"batch body: {message}") from None

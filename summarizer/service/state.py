@@ -149,4 +149,5 @@ def result_key(route: str, request: dict[str, Any], fingerprint: str) -> str:
         sort_keys=True,
         ensure_ascii=False,
     )
-    return "result:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate in a request still gets a key (its ingest says what is wrong)
+    return "result:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
