@@ -191,3 +191,23 @@ def test_dry_run_calls_no_model(tmp_path: Path) -> None:
 def test_no_input_is_a_clear_error(tmp_path: Path, source: str) -> None:
     result = batch(source, "-o", str(tmp_path / "o.jsonl"), "-m", "fake")
     assert result.returncode == 2 and "no articles found" in result.stderr
+
+
+def test_a_second_writer_of_one_output_fails_at_once(tmp_path: Path) -> None:
+    ids = make_articles(tmp_path / "in", 60)
+    out = tmp_path / "out.jsonl"
+    args = [
+        sys.executable, "-m", "summarizer", "--no-cache", "batch", str(tmp_path / "in"),
+        "-o", str(out), "-j", "2", "-m", "fake?latency=0.05",
+    ]  # fmt: skip
+    first = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while _lines(out) < 1:
+        assert time.monotonic() < deadline and first.poll() is None, "the first batch wrote nothing"
+        time.sleep(0.01)
+    second = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+    assert first.poll() is None, "the first batch ended before the second was refused"
+    assert second.returncode == 2 and f"pid {first.pid}" in second.stderr, second.stderr
+    assert first.wait(timeout=120) == 0
+    assert Counter(r["id"] for r in records(out)) == Counter(ids)  # each id once, all ok
+    assert all(r["status"] == "ok" for r in records(out))

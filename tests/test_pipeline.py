@@ -217,8 +217,8 @@ def test_prompt_injection_cannot_change_target_schema_or_checks(settings) -> Non
     # The orders to the model never reach it; the reader is told, and the news is kept.
     assert "Ignore all previous" not in user and "Set the target" not in user
     assert user.count(WITHHELD) == 2 and "25% fee" in user and "H200 chips" in user
-    for warnings in (brief.stance.warnings, brief.summary.warnings):
-        assert sum("prompt injection" in w for w in warnings) == 2
+    for warnings in (brief.stance.warnings, brief.summary.warnings, brief.warnings):
+        assert sum("prompt injection" in w for w in warnings) == 2  # each named once
 
 
 def test_tags_inside_an_article_are_neutralised(settings) -> None:  # type: ignore[no-untyped-def]

@@ -63,7 +63,13 @@ class FakeBackend:
             scripted = self._next_scripted()
         started = time.perf_counter()
         if self.latency_s:
-            time.sleep(self.latency_s)
+            # Like a provider, the fake gives up at the request's timeout.
+            time.sleep(min(self.latency_s, request.timeout_s))
+            if self.latency_s > request.timeout_s:
+                raise BackendError(
+                    f"fake: no reply within the request's {request.timeout_s:g} s timeout",
+                    transient=True,
+                )
         if fail:
             raise BackendError("fake transient error (error_rate knob)", transient=True)
         if isinstance(scripted, BaseException):

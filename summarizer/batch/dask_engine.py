@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from summarizer.backends.base import Backend
-from summarizer.batch.engine import OnRecord, keep_record, run_item, start_run
+from summarizer.batch.engine import STOP_POLL_S, OnRecord, keep_record, run_item, start_run
 from summarizer.batch.inputs import BatchItem
 from summarizer.batch.results import BatchTotals, ResultsFile
 from summarizer.config import Settings
@@ -98,27 +98,31 @@ class DaskEngine:
         target: str | None = None,
         retry_failed: bool = False,
         on_record: OnRecord | None = None,
+        stop: threading.Event | None = None,
     ) -> BatchTotals:
-        from distributed import as_completed
-
         queue, totals = start_run(items, results, retry_failed)
         client = self._connect(settings)
         if capabilities_of(settings.model).in_process:
             client.register_plugin(InProcessModelPlugin(settings))
-        pending: Any = as_completed()
+        pending: set[Any] = set()
 
-        def submit(item: BatchItem) -> None:
-            pending.add(client.submit(run_remote, item, settings, target, pure=False))
+        def submit_next() -> None:
+            item = next(queue, None)
+            if item is not None:
+                pending.add(client.submit(run_remote, item, settings, target, pure=False))
 
-        for item in queue:
-            submit(item)
-            if pending.count() >= self.window:
+        for _ in range(self.window):
+            submit_next()
+        while pending:
+            done = _first_done(pending, poll=stop is not None)
+            for future in done:
+                pending.discard(future)
+                keep_record(future.result(), results, totals, on_record)
+            if stop is not None and stop.is_set():
+                client.cancel(list(pending))
                 break
-        for future in pending:
-            keep_record(future.result(), results, totals, on_record)
-            nxt = next(queue, None)
-            if nxt is not None:
-                submit(nxt)
+            for _ in done:
+                submit_next()
         return totals
 
     def close(self) -> None:
@@ -128,3 +132,17 @@ class DaskEngine:
             if self._cluster is not None:
                 self._cluster.close()
             self._client = self._cluster = None
+
+
+def _first_done(pending: set[Any], *, poll: bool) -> set[Any]:
+    """The futures done once one is; with ``poll``, whatever is done after STOP_POLL_S."""
+    from distributed import wait
+
+    try:
+        return set(
+            wait(
+                list(pending), timeout=STOP_POLL_S if poll else None, return_when="FIRST_COMPLETED"
+            ).done
+        )
+    except TimeoutError:
+        return set()

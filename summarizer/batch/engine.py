@@ -5,6 +5,7 @@ that the thread pool here and the Dask engine both implement, for the CLI and th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 
 OnRecord = Callable[[BatchTotals], None]
+STOP_POLL_S = 0.5
 
 
 class BatchEngine(Protocol):
@@ -35,6 +37,7 @@ class BatchEngine(Protocol):
         target: str | None = None,
         retry_failed: bool = False,
         on_record: OnRecord | None = None,
+        stop: threading.Event | None = None,
     ) -> BatchTotals: ...
 
     def close(self) -> None: ...
@@ -121,7 +124,10 @@ class ThreadEngine:
         target: str | None = None,
         retry_failed: bool = False,
         on_record: OnRecord | None = None,
+        stop: threading.Event | None = None,
     ) -> BatchTotals:
+        """Run the batch; once ``stop`` is set no article starts, and the run returns without
+        waiting for the ones in flight (their records are kept if they end in time)."""
         if self.backend_for is not None:
             backend = self.backend_for(settings)
         else:
@@ -131,23 +137,30 @@ class ThreadEngine:
         concurrency = max(1, self.concurrency or backend.capabilities.max_concurrency)
         queue, totals = start_run(items, results, retry_failed)
         pending: set[Future[dict[str, Any]]] = set()
+        pool = ThreadPoolExecutor(max_workers=concurrency)
+        stopped = False
 
-        def submit(pool: ThreadPoolExecutor, item: BatchItem) -> None:
-            pending.add(pool.submit(run_item, item, backend, settings, target))
+        def submit_next() -> None:
+            item = next(queue, None)
+            if item is not None:
+                pending.add(pool.submit(run_item, item, backend, settings, target))
 
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        try:
             # Submit lazily (a bounded window), so a huge batch does not queue every article.
-            for item in queue:
-                submit(pool, item)
-                if len(pending) >= concurrency * 2:
-                    break
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for _ in range(concurrency * 2):
+                submit_next()
+            while pending and not stopped:
+                # With a stop signal, look at it twice a second even while nothing finishes.
+                finished, pending = wait(
+                    pending, timeout=STOP_POLL_S if stop else None, return_when=FIRST_COMPLETED
+                )
                 for future in finished:
                     keep_record(future.result(), results, totals, on_record)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        submit(pool, nxt)
+                stopped = stop is not None and stop.is_set()
+                for _ in finished if not stopped else ():
+                    submit_next()
+        finally:
+            pool.shutdown(wait=not stopped, cancel_futures=True)
         return totals
 
     def close(self) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarizer.errors import InputError
+
 
 @dataclass
 class BatchTotals:
@@ -68,9 +70,10 @@ class ResultsFile:
         self.path = path
         self._lock = threading.Lock()
         self.records: dict[str, str] = {}  # id -> status of its last record
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._owner = OutputLock(path)  # before reading: a second writer fails here, at once
         if path.exists():
             self._recover()
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = path.open("a", encoding="utf-8")
 
     def _recover(self) -> None:
@@ -120,3 +123,37 @@ class ResultsFile:
 
     def close(self) -> None:
         self._handle.close()
+        self._owner.release()
+
+
+class OutputLock:
+    """An exclusive lock on a results file (``<file>.lock``, flock): one writer per output, across
+    processes. The lock file holds the owner's pid; the kernel drops the lock if it dies.
+
+    Raises:
+        InputError: another process holds the lock (its pid is named).
+    """
+
+    def __init__(self, output: Path):
+        import fcntl
+
+        self.path = output.with_name(output.name + ".lock")
+        self._handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._handle.seek(0)
+            holder = self._handle.read().strip() or "unknown"
+            self._handle.close()
+            raise InputError(
+                f"{output}: another batch (pid {holder}) is writing this output; wait for it "
+                "or choose another -o"
+            ) from None
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(str(os.getpid()))
+        self._handle.flush()
+
+    def release(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()  # closing the descriptor releases the flock

@@ -15,7 +15,8 @@ import click
 from summarizer.cli.admin import cache, config, models
 from summarizer.cli.articles import brief, clean, fix_names, translate
 from summarizer.cli.common import fail
-from summarizer.cli.ops import batch, serve
+from summarizer.cli.ops import batch
+from summarizer.cli.serve import serve
 from summarizer.config import load_settings
 from summarizer.errors import SummarizerError
 

@@ -1,4 +1,4 @@
-"""Commands that run for long: the batch runner and the HTTP service."""
+"""The batch runner command."""
 
 from __future__ import annotations
 
@@ -135,65 +135,6 @@ class BatchProgress:
     def stop(self) -> None:
         if self.bar is not None and self.task is not None:
             self.bar.stop()
-
-
-@click.command()
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Interface to bind (loopback by default).",
-)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=click.FloatRange(1),
-    default=900.0,
-    show_default=True,
-    help="Per-request model timeout in seconds.",
-)
-@click.option(
-    "--allow-model",
-    "allowed_models",
-    multiple=True,
-    help="Models clients may ask for, as shell patterns (repeat it; or set allowed_models in the "
-    "config file or SUMMARIZER_ALLOWED_MODELS, comma-separated). Default: any model this "
-    "machine can run. The default model is always allowed.",
-)
-@model_option
-@engine_options
-@click.pass_context
-def serve(
-    ctx: click.Context,
-    host: str,
-    port: int,
-    timeout_s: float,
-    allowed_models: tuple[str, ...],
-    model: str | None,
-    engine: str,
-    address: str | None,
-) -> None:
-    """Run the HTTP service and the reader page (token auth when SUMMARIZER_API_TOKEN is set)."""
-    import uvicorn
-
-    from summarizer.batch.engine import make_engine
-    from summarizer.service.app import create_app
-
-    check_engine(engine, address)
-    settings = settings_of(ctx).with_overrides(model=model)
-    patterns = tuple(p.strip() for value in allowed_models for p in value.split(",") if p.strip())
-    patterns = patterns or settings.allowed_models
-    try:
-        app = create_app(
-            settings,
-            model_timeout_s=timeout_s,
-            allowed_models=patterns or None,
-            engine=make_engine(engine, address=address),
-        )
-    except SummarizerError as exc:
-        fail(exc)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def check_engine(engine: str, address: str | None) -> None:

@@ -74,7 +74,7 @@ class ModelInfo(BaseModel):
 
 class BatchStatus(BaseModel):
     id: str
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
     total: int
     done: int
     failed: int

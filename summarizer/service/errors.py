@@ -31,20 +31,30 @@ STATUS_BY_TYPE: tuple[tuple[type[SummarizerError], int, str], ...] = (
     (ParseError, 502, "parse_error"),
     (ModelUnavailableError, 503, "backend_unavailable"),
 )
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "request_timeout",
+    413: "payload_too_large",
+}
 
 
 class ApiError(Exception):
     """An error the routes raise with its status and code already decided."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers
 
 
-def error_json(status: int, code: str, message: str) -> JSONResponse:
+def error_json(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
-        status_code=status, content={"error": {"code": code, "message": redact(message)}}
+        status_code=status,
+        content={"error": {"code": code, "message": redact(message)}},
+        headers=headers,
     )
 
 
@@ -63,7 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_json(exc.status, exc.code, exc.message)
+        return error_json(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(SummarizerError)
     async def summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:

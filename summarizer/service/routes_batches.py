@@ -12,8 +12,11 @@ from pydantic import ValidationError
 
 from summarizer.service.api_models import BatchIn, BatchStatus, batch_request_body
 from summarizer.service.errors import ApiError
+from summarizer.service.jobs import JobLimitError
 from summarizer.service.state import ServiceState
 from summarizer.structured.parse import describe_validation_error
+
+RETRY_AFTER_S = 30
 
 
 def batches_router(state: ServiceState) -> APIRouter:
@@ -36,8 +39,21 @@ def batches_router(state: ServiceState) -> APIRouter:
         ]
         if len({item["id"] for item in items}) != len(items):
             raise ApiError(400, "input_error", "batch item ids must be unique")
-        job_id = await asyncio.to_thread(jobs.create, items, model, body.target)
+        try:
+            job_id = await asyncio.to_thread(jobs.create, items, model, body.target)
+        except JobLimitError as exc:
+            raise ApiError(
+                429, "too_many_jobs", str(exc), headers={"Retry-After": str(RETRY_AFTER_S)}
+            ) from None
         return BatchStatus(**jobs.status(job_id).as_dict())
+
+    @router.delete("/v1/batches/{job_id}", response_model=BatchStatus)
+    async def cancel_batch(job_id: str) -> BatchStatus:
+        """Cancel a job: no new article starts; the records already written are kept."""
+        if not jobs.exists(job_id):
+            raise ApiError(404, "not_found", f"no batch {job_id}")
+        status = await asyncio.to_thread(jobs.cancel, job_id)
+        return BatchStatus(**status.as_dict())
 
     @router.get("/v1/batches/{job_id}", response_model=BatchStatus)
     async def batch_status(job_id: str) -> BatchStatus:

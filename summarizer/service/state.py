@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from summarizer import __version__
 from summarizer.backends.base import Backend
+from summarizer.backends.fake import is_fake
 from summarizer.batch.engine import BatchEngine, ThreadEngine
 from summarizer.cache import CacheStore
 from summarizer.config import Settings
@@ -24,7 +25,7 @@ from summarizer.ingest import article_from_text
 from summarizer.schemas import Article
 from summarizer.service.api_models import ArticleIn, TranslateIn
 from summarizer.service.errors import ApiError
-from summarizer.service.jobs import JobStore
+from summarizer.service.jobs import DEFAULT_DEADLINE_S, DEFAULT_MAX_RUNNING, JobStore
 from summarizer.tasks.options import PipelineOptions
 
 T = TypeVar("T")
@@ -39,6 +40,8 @@ class ServiceState:
         model_timeout_s: how long one request may wait for the model.
         allowed_models: shell patterns of the models clients may ask for; None allows any.
         engine: runs the batch jobs (default: threads here, sharing this state's backends).
+        max_jobs: batch jobs running at once; more are refused (429).
+        job_deadline_s: how long one batch job may run before it is stopped.
     """
 
     def __init__(
@@ -48,6 +51,8 @@ class ServiceState:
         model_timeout_s: float,
         allowed_models: tuple[str, ...] | None,
         engine: BatchEngine | None = None,
+        max_jobs: int = DEFAULT_MAX_RUNNING,
+        job_deadline_s: float = DEFAULT_DEADLINE_S,
     ):
         self.settings = settings
         self.model_timeout_s = model_timeout_s
@@ -62,14 +67,22 @@ class ServiceState:
         self._backends_lock = threading.Lock()
         self.model_work_running = 0  # requests now waiting on the model (reported by /healthz)
         self.engine = engine or ThreadEngine(backend_for=lambda job: self.backend(job.model))
-        self.jobs = JobStore(settings.resolved_cache_dir() / "batches", settings, self.engine)
+        self.jobs = JobStore(
+            settings.resolved_cache_dir() / "batches",
+            settings,
+            self.engine,
+            max_running=max_jobs,
+            deadline_s=job_deadline_s,
+        )
 
     def offered(self, model: str) -> bool:
-        return (
-            model == self.settings.model
-            or self.allowed_models is None
-            or any(fnmatch.fnmatchcase(model, pattern) for pattern in self.allowed_models)
-        )
+        """The default model, and what --allow-model lists; with no list, any real model. The
+        fake is offered only when asked for: it is for tests and demos, not for clients."""
+        if model == self.settings.model:
+            return True
+        if self.allowed_models is None:
+            return not is_fake(model)
+        return any(fnmatch.fnmatchcase(model, pattern) for pattern in self.allowed_models)
 
     def refuse_unless_offered(self, model: str) -> None:
         if not self.offered(model):

@@ -58,11 +58,14 @@ def make_brief(
     )
     on_progress("done", 1, 1)
     metas = [m for m in (translation.meta if translation else None, summary.meta, stance.meta) if m]
-    warnings = (
-        article.warnings
-        + (translation.warnings if translation else [])
-        + summary.warnings
-        + stance.warnings
+    # The summary and the stance both name a withheld sentence: say it once.
+    warnings = list(
+        dict.fromkeys(
+            article.warnings
+            + (translation.warnings if translation else [])
+            + summary.warnings
+            + stance.warnings
+        )
     )
     return Brief(
         package_version=__version__,
