@@ -153,7 +153,7 @@ def demo_reply(request: Request) -> str:
         return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
     elif task == "critique":
         payload = {"issues": []}
-    elif task == "naive_translate":
+    elif task in ("naive_translate", "translate_plain"):
         return _fake_translation(request.messages[-1]["content"])
     elif task == "naive":
         text = request.messages[-1]["content"].split("\n\n", 1)[-1]

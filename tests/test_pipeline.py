@@ -272,6 +272,17 @@ def test_paragraph_mode_one_plain_call_per_paragraph() -> None:
     assert result.meta.reasks == 1 and all(c.passed for c in result.checks)
 
 
+def test_short_paragraphs_without_names_get_the_plain_prompt() -> None:
+    article = article_from_text(
+        "优秀返乡农民工群体是不可或缺的生力军。\n英伟达发布新芯片。", name="t"
+    )
+    fake = FakeBackend(responder=lambda r: "Returning rural workers are an indispensable force.")
+    translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    plain, named = fake.history[0], fake.history[1]
+    assert plain.prompt == "translate_plain@v1" and len(plain.messages) == 1
+    assert named.prompt == "translate_paragraph@v1" and "NVIDIA" in named.messages[-1]["content"]
+
+
 def test_local_models_default_to_paragraph_mode() -> None:
     from summarizer.tasks.translate import default_mode
 

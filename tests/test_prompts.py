@@ -43,6 +43,7 @@ CASES = {
     ),
     "naive": dict(text="英伟达表示欢迎。", target="US export controls"),
     "naive_translate": dict(text="英伟达表示欢迎。"),
+    "translate_plain": dict(text="优秀返乡农民工群体是不可或缺的生力军。"),
     "reask": dict(error="label: Input should be 'supportive', 'critical', 'neutral' or 'mixed'"),
 }
 
