@@ -135,3 +135,13 @@ def test_models_lists_status_without_leaking_keys() -> None:
         and "OPENAI_API_KEY is set" in out
     )
     assert secret not in out + result.stderr.decode()
+
+
+def test_fix_names_honours_the_glossary_setting(tmp_path: Path) -> None:
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("深度求索\t\tDeepSeek\torganisation\t\tDeep Quest\n", encoding="utf-8")
+    article = tmp_path / "mt.txt"
+    article.write_text("Deep Quest released a new model.\n", encoding="utf-8")
+    result = run("fix-names", str(article), env={"SUMMARIZER_GLOSSARY": str(glossary)})
+    assert result.returncode == 0, result.stderr.decode()
+    assert "Deep Quest -> DeepSeek" in result.stdout.decode()

@@ -87,3 +87,16 @@ def test_refine_retranslates_only_faulted_paragraphs() -> None:
         "TSMC handles production.",
     ]
     assert [r.prompt.split("@")[0] for r in fake.history].count("critique") == 1
+
+
+def test_pinyin_renderings_of_glossary_names_are_found_too() -> None:
+    text = "Ying Weida said Huang Renxun will visit Tai Jidian.\nBeijing and Shanghai are fine."
+    article = article_from_text(text, name="mt")
+    fixes = find_name_fixes(article, builtin_glossary())
+    assert [(f.wrong, f.right) for f in fixes] == [
+        ("Ying Weida", "NVIDIA"),
+        ("Huang Renxun", "Jensen Huang"),
+        ("Tai Jidian", "TSMC"),
+    ]
+    fixed = apply_name_fixes(article, fixes)[0].text
+    assert fixed == "NVIDIA said Jensen Huang will visit TSMC."

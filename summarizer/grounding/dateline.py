@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from summarizer.grounding.glossary import builtin_glossary
+from summarizer.grounding.names import pinyin_name
 
 AGENCIES = {
     "新华社": "Xinhua",
@@ -39,17 +39,6 @@ _REPORTER = re.compile(r"^(?:通讯员|通訊員|记者|記者)\s*")
 class Dateline:
     english: str  # "BEIJING, March 5 (Xinhua) —"
     rest: str  # the paragraph after the dateline, to translate
-
-
-@lru_cache(maxsize=256)
-def pinyin_name(chinese: str, *, person: bool = False) -> str:
-    """Hanyu pinyin without tones: 北京 → Beijing; a person's 张小明 → Zhang Xiaoming."""
-    from pypinyin import lazy_pinyin
-
-    syllables = lazy_pinyin(chinese)
-    if person and len(syllables) > 1:
-        return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
-    return "".join(syllables).capitalize()
 
 
 def _place(chinese: str) -> str:

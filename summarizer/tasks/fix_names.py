@@ -1,11 +1,13 @@
 """``fix-names``: find garbled renderings of glossary names in English machine translations
-(pinyin such as "Huang Renxun", literal ones such as "Cambric") and propose the press's names."""
+(pinyin such as "Huang Renxun" or "Ying Weida", literal ones such as "Cambric") and propose the
+press's names."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from summarizer.grounding.glossary import Glossary, english_pattern
+from summarizer.grounding.names import pinyin_variants
 from summarizer.schemas import Article, Paragraph
 
 
@@ -20,9 +22,14 @@ class NameFix:
 
 
 def find_name_fixes(article: Article, glossary: Glossary) -> list[NameFix]:
-    """Every wrong rendering of a glossary name, longest wrong form first, never overlapping."""
+    """Every wrong rendering of a glossary name (a known wrong form, or its pinyin where the press
+    uses another name: "Ying Weida" for NVIDIA), longest first, never overlapping."""
     forms = sorted(
-        ((wrong, term) for term in glossary.terms for wrong in term.wrong),
+        (
+            (wrong, term)
+            for term in glossary.terms
+            for wrong in dict.fromkeys((*term.wrong, *pinyin_variants(term)))
+        ),
         key=lambda pair: -len(pair[0]),
     )
     fixes: list[NameFix] = []
