@@ -104,28 +104,73 @@ def run_eval(
                         "metrics": score_system(records, glossary, dataset.stance_labels),
                     }
                     all_records += records
+                    _write_run(
+                        out_dir,
+                        datasets,
+                        models,
+                        variants,
+                        settings,
+                        glossary.version,
+                        commit,
+                        started,
+                        totals,
+                        all_records,
+                    )
+    return _write_run(
+        out_dir,
+        datasets,
+        models,
+        variants,
+        settings,
+        glossary.version,
+        commit,
+        started,
+        totals,
+        all_records,
+    )
+
+
+def _majority_rows(datasets: list[Dataset]) -> dict[str, Any]:
+    rows = {}
     for dataset in datasets:
         if dataset.stance:
             stance = [{"task": "stance", "gold": ref.label} for ref in dataset.stance]
-            totals[system_key(dataset.name, MAJORITY, "baseline")] = {
+            rows[system_key(dataset.name, MAJORITY, "baseline")] = {
                 "dataset": dataset.name,
                 "model": MAJORITY,
                 "variant": "baseline",
                 "metrics": majority_baseline(stance, dataset.stance_labels),
             }
+    return rows
+
+
+def _write_run(
+    out_dir: Path,
+    datasets: list[Dataset],
+    models: list[str],
+    variants: list[str],
+    settings: Settings,
+    glossary_version: str,
+    commit: str | None,
+    started: float,
+    totals: dict[str, Any],
+    records: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """``run.json`` for what has run so far: written after every dataset, so a run stopped
+    part-way still reports the datasets it finished."""
     run = {
         "models": models,
         "variants": variants,
-        "prompts": sorted({p for r in all_records for p in r.get("prompts", [])}),
+        "prompts": sorted({p for r in records for p in r.get("prompts", [])}),
         "datasets": {d.name: d.sha256 for d in datasets},
         "stance_labels": {d.name: list(d.stance_labels) for d in datasets if d.stance},
-        "glossary": glossary.version,
+        "glossary": glossary_version,
         "package_version": __version__,
         "git_commit": commit,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cache": settings.use_cache,
         "wall_time_s": round(time.perf_counter() - started, 1),
-        "totals": totals,
+        "totals": {**totals, **_majority_rows(datasets)},
     }
     (out_dir / "run.json").write_text(
         json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
