@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.schemas import Article, Brief, Translation
+from tests.conftest import SEEDS as SEEDS_DIR
 from tests.conftest import seed
 
 
@@ -145,3 +146,13 @@ def test_fix_names_honours_the_glossary_setting(tmp_path: Path) -> None:
     result = run("fix-names", str(article), env={"SUMMARIZER_GLOSSARY": str(glossary)})
     assert result.returncode == 0, result.stderr.decode()
     assert "Deep Quest -> DeepSeek" in result.stdout.decode()
+
+
+def test_quiet_and_per_command_no_cache(tmp_path: Path) -> None:
+    quiet = run("-q", "brief", str(seed("001")), "-m", "fake", "--no-cache")
+    assert quiet.returncode == 0 and quiet.stderr == b"", quiet.stderr.decode()
+    assert json.loads(run("cache", "stats").stdout).get("entries", 0) == 0  # nothing cached
+    out = tmp_path / "out.jsonl"
+    batch = run("batch", str(SEEDS_DIR), "-o", str(out), "-m", "fake", "--no-cache", "--limit", "2")
+    assert batch.returncode == 0, batch.stderr.decode()
+    assert json.loads(run("cache", "stats").stdout).get("entries", 0) == 0

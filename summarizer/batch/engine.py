@@ -126,8 +126,8 @@ class ThreadEngine:
         on_record: OnRecord | None = None,
         stop: threading.Event | None = None,
     ) -> BatchTotals:
-        """Run the batch; once ``stop`` is set no article starts, and the run returns without
-        waiting for the ones in flight (their records are kept if they end in time)."""
+        """Run the batch; once ``stop`` is set no article starts and the run returns without
+        waiting for the ones in flight: they are not recorded, so a rerun does them."""
         if self.backend_for is not None:
             backend = self.backend_for(settings)
         else:

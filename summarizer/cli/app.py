@@ -61,15 +61,24 @@ class PluginGroup(click.Group):
     help="Response cache directory (env SUMMARIZER_CACHE_DIR).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress; errors and warnings only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also log what happens (retries, cache).")
 @click.version_option(package_name="summarizer")
 @click.pass_context
 def main(
-    ctx: click.Context, config_file: Path | None, cache_dir: Path | None, no_cache: bool
+    ctx: click.Context,
+    config_file: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Trustworthy English briefs of Chinese news."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(
-        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    ctx.meta["quiet"] = quiet
     flags: dict[str, Any] = {"cache_dir": cache_dir, "no_cache": True if no_cache else None}
     try:
         ctx.obj = load_settings(config_file, **flags)

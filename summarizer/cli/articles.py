@@ -12,6 +12,8 @@ from summarizer.cli.common import (
     fail,
     glossary_option,
     model_option,
+    no_cache_option,
+    quiet,
     read_article,
     settings_of,
 )
@@ -25,6 +27,7 @@ from summarizer.errors import SummarizerError
 @glossary_option
 @click.option("--refine", is_flag=True, help="Critique the draft translation and improve it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
+@no_cache_option
 @click.pass_context
 def brief(
     ctx: click.Context,
@@ -34,6 +37,7 @@ def brief(
     glossary: Path | None,
     refine: bool,
     as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Clean, translate, summarise and label the stance of SOURCE (a file, or - for stdin)."""
     from summarizer.factory import make_backend
@@ -41,20 +45,23 @@ def brief(
     from summarizer.tasks.brief import make_brief
     from summarizer.tasks.options import PipelineOptions
 
-    settings = settings_of(ctx).with_overrides(model=model, glossary=glossary)
+    settings = settings_of(ctx).with_overrides(
+        model=model, glossary=glossary, no_cache=no_cache or None
+    )
     try:
         article = read_article(source, settings)
-        click.echo(
-            f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}",
-            err=True,
-        )
+        if not quiet(ctx):
+            click.echo(
+                f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}",
+                err=True,
+            )
         result = make_brief(
             article,
             make_backend(settings),
             model=settings.model,
             options=PipelineOptions.from_settings(settings, refine=refine),
             target=target,
-            on_progress=StderrProgress(),
+            on_progress=StderrProgress(quiet(ctx)),
         )
     except SummarizerError as exc:
         fail(exc)
@@ -88,6 +95,7 @@ def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool)
     "--bilingual", is_flag=True, help="Print each source paragraph followed by its English."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the Translation as JSON.")
+@no_cache_option
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -97,13 +105,16 @@ def translate(
     refine: bool,
     bilingual: bool,
     as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Translate SOURCE into English, paragraph by paragraph."""
     from summarizer.factory import make_backend
     from summarizer.tasks.options import PipelineOptions
     from summarizer.tasks.translate import translate as run_translate
 
-    settings = settings_of(ctx).with_overrides(model=model, glossary=glossary)
+    settings = settings_of(ctx).with_overrides(
+        model=model, glossary=glossary, no_cache=no_cache or None
+    )
     try:
         article = read_article(source, settings)
         result = run_translate(
@@ -111,7 +122,7 @@ def translate(
             make_backend(settings),
             model=settings.model,
             options=PipelineOptions.from_settings(settings, refine=refine),
-            on_progress=StderrProgress(),
+            on_progress=StderrProgress(quiet(ctx)),
         )
     except SummarizerError as exc:
         fail(exc)

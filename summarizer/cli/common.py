@@ -37,6 +37,19 @@ def model_option(func: F) -> F:
     )(func)
 
 
+def no_cache_option(func: F) -> F:
+    return click.option(
+        "--no-cache",
+        "no_cache",
+        is_flag=True,
+        help="Do not read or write the response cache (same as the global --no-cache).",
+    )(func)
+
+
+def quiet(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().meta.get("quiet"))
+
+
 def glossary_option(func: F) -> F:
     return click.option(
         "--glossary",
@@ -77,11 +90,16 @@ def read_article(source: str, settings: Settings, to_script: str | None = None) 
 
 
 class StderrProgress:
-    def __init__(self) -> None:
+    """One line per step on stderr (never stdout); nothing with ``quiet``."""
+
+    def __init__(self, quiet: bool = False) -> None:
         self.started = time.perf_counter()
         self.last = ""
+        self.quiet = quiet
 
     def __call__(self, step: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
         elapsed = time.perf_counter() - self.started
         line = (
             f"[{elapsed:6.1f}s] {step}: {done}/{total}"

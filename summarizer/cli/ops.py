@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from summarizer.batch.results import BatchTotals
-from summarizer.cli.common import engine_options, fail, model_option, settings_of
+from summarizer.cli.common import (
+    engine_options,
+    fail,
+    model_option,
+    no_cache_option,
+    quiet,
+    settings_of,
+)
 from summarizer.errors import ConfigError, SummarizerError
 
 
@@ -39,6 +46,7 @@ from summarizer.errors import ConfigError, SummarizerError
 )
 @click.option("--dry-run", is_flag=True, help="Estimate tokens and cost without calling a model.")
 @engine_options
+@no_cache_option
 @click.option(
     "--cache",
     "cache_url",
@@ -58,6 +66,7 @@ def batch(
     dry_run: bool,
     engine: str,
     address: str | None,
+    no_cache: bool,
     cache_url: str | None,
 ) -> None:
     """Brief every article in SOURCE (a directory, a glob or a JSONL file) into OUTPUT."""
@@ -66,7 +75,9 @@ def batch(
     from summarizer.batch.inputs import discover_items
     from summarizer.batch.results import ResultsFile
 
-    settings = settings_of(ctx).with_overrides(model=model, cache=cache_url)
+    settings = settings_of(ctx).with_overrides(
+        model=model, cache=cache_url, no_cache=no_cache or None
+    )
     check_engine(engine, address)
     try:
         items = discover_items(source)[:limit]
@@ -77,7 +88,7 @@ def batch(
         results = ResultsFile(output)
     except (SummarizerError, OSError) as exc:
         fail(exc)
-    progress = BatchProgress()
+    progress = BatchProgress(quiet(ctx))
     try:
         totals = runner.run(
             items,
@@ -102,11 +113,12 @@ class BatchProgress:
     """Progress on stderr: a rich progress bar on a terminal (stopped before the closing line, so
     nothing is glued to it), a plain status line every few seconds elsewhere."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: bool = False) -> None:
         self.last = 0.0
+        self.quiet = quiet
         self.bar: Any = None
         self.task: Any = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not quiet:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -128,7 +140,7 @@ class BatchProgress:
             self.bar.update(self.task, completed=finished, description=totals.summary())
             return
         now = time.perf_counter()
-        if now - self.last >= 5:
+        if not self.quiet and now - self.last >= 5:
             click.echo(totals.line(), err=True)
             self.last = now
 

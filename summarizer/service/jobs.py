@@ -166,7 +166,8 @@ class JobStore:
         )
 
     def cancel(self, job_id: str) -> JobStatus:
-        """Stop a job: no new article starts; those in flight end, their records are kept."""
+        """Stop a job: no new article starts; the records written so far are kept, and the
+        articles in flight are dropped unrecorded."""
         meta = self._meta(job_id)
         if meta["state"] in ACTIVE:
             meta.update(state="cancelled", error="cancelled by a client")

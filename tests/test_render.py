@@ -1,0 +1,50 @@
+"""The Markdown brief, rendered by a CommonMark renderer (markdown-it-py) as a reader sees it."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from summarizer.backends import FakeBackend
+from summarizer.demo import demo_reply
+from summarizer.ingest import load_article
+from summarizer.render import brief_markdown
+from summarizer.render_warnings import reader_warning
+from summarizer.schemas import Evidence
+from summarizer.tasks.brief import make_brief
+from tests.conftest import seed
+
+
+def test_each_quote_is_its_own_block_with_its_chinese_original() -> None:
+    article = load_article(seed("003"))
+    brief = make_brief(article, FakeBackend(responder=demo_reply), model="fake")
+    evidence = [
+        Evidence(quote="The US set a harsh condition.", paragraph="p5", source="translation"),
+        Evidence(quote="This is wanting it both ways.", paragraph="p6", source="translation"),
+    ]
+    brief = brief.model_copy(
+        update={"stance": brief.stance.model_copy(update={"evidence": evidence})}
+    )
+    html = MarkdownIt("commonmark").render(brief_markdown(brief))
+    assert html.count("<blockquote>") == 2
+    first = html.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert "The US set a harsh condition." in first and "原文" in first and "p5" in first
+    original = next(p for p in article.paragraphs if p.id == "p5")
+    assert (original.original or original.text)[:20] in first
+    assert "(鴻海)" not in html and "Hon Hai (Foxconn) · 鴻海" in html  # no doubled brackets
+    assert "<h2>What to check</h2>" in html and "translation check failed" not in html
+
+
+def test_warnings_are_said_in_plain_words() -> None:
+    assert reader_warning("translation check failed: p34: 64% from the source is missing") == (
+        "p34: the original's figure 64% is not in the English; check this paragraph"
+    )
+    assert (
+        reader_warning(
+            "translation check failed: p24: 英伟达/英偉達 should be rendered as 'NVIDIA'"
+        )
+        == "p24: the name 英伟达/英偉達 may not be rendered as NVIDIA, the name the press uses"
+    )
+    assert reader_warning("summary check: figure '25%' cited p7 but is in p5; corrected") == (
+        "the figure 25% is from p5, not p7; corrected"
+    )
+    assert reader_warning("something new") == "something new"
