@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server_process import Server, allow_loopback, free_port
 
@@ -128,18 +129,14 @@ def test_soak_memory_stays_bounded_over_distinct_requests(tmp_path: Path) -> Non
     assert end - warm < RSS_GROWTH_BOUND_MB, (warm, end)
 
 
-def test_the_keys_a_server_would_spend_are_named_never_shown(monkeypatch: object) -> None:
-    import pytest
-
+def test_the_keys_a_server_would_spend_are_named_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from summarizer.cli.serve import is_loopback, spendable_keys
 
-    patch = pytest.MonkeyPatch()
-    try:
-        for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"):
-            patch.delenv(name, raising=False)
-        patch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-000000")
-        assert spendable_keys() == ["OPENAI_API_KEY"]
-    finally:
-        patch.undo()
+    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-000000")
+    assert spendable_keys() == ["OPENAI_API_KEY"]
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5") and not is_loopback("example")
