@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(DEFAULT_MAX_INPUT_BYTES, ge=1, description="input size limit")
     chunk_tokens: int = Field(350, ge=1, description="estimated tokens per translation chunk")
     glossary: Path | None = Field(None, description="user glossary TSV, on top of the built-in")
+    api_base: str | None = Field(
+        None, description="base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio)"
+    )
+    api_key: SecretStr | None = Field(None, description="key for that server, if it wants one")
     allowed_models: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="shell patterns of the models `serve` offers (empty: any)"
     )
@@ -198,5 +202,6 @@ def explain_settings(
             source = f"file {path}"
         else:
             source = "default"
-        rows.append((name, getattr(settings, name), source))
+        value = getattr(settings, name)
+        rows.append((name, "***" if isinstance(value, SecretStr) else value, source))
     return rows

@@ -14,6 +14,7 @@ from summarizer.cache import CachedBackend, CacheStore, open_cache
 from summarizer.config import Settings
 from summarizer.demo import demo_reply
 from summarizer.errors import ConfigError, ModelUnavailableError
+from summarizer.redact import register_secret
 
 # Provider prefixes and the environment variable that holds their key.
 PROVIDER_KEYS = {
@@ -26,6 +27,10 @@ PROVIDER_KEYS = {
     "deepseek": "DEEPSEEK_API_KEY",
     "together_ai": "TOGETHERAI_API_KEY",
 }
+
+
+# Providers whose models an OpenAI-compatible server at api_base can serve without their own key.
+SERVER_PROVIDERS = frozenset({"openai", "hosted_vllm", "openai_like"})
 
 
 def capabilities_of(model: str) -> Capabilities:
@@ -67,12 +72,19 @@ def make_backend(
         if not status.usable:  # fail now, not after retrying a request that cannot succeed
             raise ModelUnavailableError(f"{model}: {status.reason}")
 
-        inner = LiteLLMBackend(settings.resolved_cache_dir(), model)
+        api_key = settings.api_key.get_secret_value() if settings.api_key else None
+        if api_key:
+            register_secret(api_key)
+        inner = LiteLLMBackend(
+            settings.resolved_cache_dir(), model, api_base=settings.api_base, api_key=api_key
+        )
     backend: Backend = RetryingBackend(
         inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait
     )
     if settings.use_cache:
-        backend = CachedBackend(backend, cache or open_response_cache(settings))
+        backend = CachedBackend(
+            backend, cache or open_response_cache(settings), endpoint=settings.api_base
+        )
     return backend
 
 
@@ -107,6 +119,8 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
         usable, reason = local.local_status(model, settings.resolved_cache_dir())
         return ModelStatus(model, usable, reason)
     provider = model.split("/", 1)[0]
+    if settings.api_base and provider in SERVER_PROVIDERS:
+        return ModelStatus(model, True, f"served at {settings.api_base} (not checked)")
     if provider == "ollama" or provider == "ollama_chat":
         return ModelStatus(model, True, "local Ollama server (not checked)")
     if provider not in PROVIDER_KEYS:

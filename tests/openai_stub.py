@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,9 +20,17 @@ class Scripted:
 
 
 class OpenAIStub:
-    def __init__(self, script: list[Scripted] | None = None, default: str = "ok"):
+    """``script`` first, then ``responder(body)`` (or ``default``) for every later request."""
+
+    def __init__(
+        self,
+        script: list[Scripted] | None = None,
+        default: str = "ok",
+        responder: Callable[[dict[str, Any]], str] | None = None,
+    ):
         self.script = list(script or [])
         self.default = default
+        self.responder = responder
         self.requests: list[dict[str, Any]] = []
         self.authorizations: list[str] = []
         self._lock = threading.Lock()
@@ -36,7 +45,12 @@ class OpenAIStub:
                 with stub._lock:
                     stub.requests.append(body)
                     stub.authorizations.append(self.headers.get("authorization", ""))
-                    step = stub.script.pop(0) if stub.script else Scripted(text=stub.default)
+                    if stub.script:
+                        step = stub.script.pop(0)
+                    elif stub.responder is not None:
+                        step = Scripted(text=stub.responder(body))
+                    else:
+                        step = Scripted(text=stub.default)
                 if step.status != 200:
                     payload = {"error": {"message": f"stub {step.status}", "type": "stub"}}
                 else:
@@ -74,3 +88,27 @@ class OpenAIStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# The pipeline's structured steps, by the name of the schema they send as response_format.
+TASK_OF_SCHEMA = {
+    "TranslationDraft": "translate",
+    "OverviewDraft": "summarize",
+    "SentenceChoiceDraft": "keypoints",
+    "StanceChoiceDraft": "stance",
+    "StanceChoiceWithTargetDraft": "stance",
+}
+
+
+def demo_responder(body: dict[str, Any]) -> str:
+    """Schema-valid replies to the pipeline's requests, from the package's demo responder."""
+    from summarizer.backends.base import Request
+    from summarizer.demo import demo_reply
+
+    schema = (body.get("response_format") or {}).get("json_schema") or {}
+    task = TASK_OF_SCHEMA.get(schema.get("name", ""), "translate_plain")
+    messages = tuple({"role": m["role"], "content": m["content"]} for m in body["messages"])
+    request = Request(
+        model=body["model"], messages=messages, prompt=f"{task}@v0", schema=schema.get("schema")
+    )
+    return demo_reply(request)

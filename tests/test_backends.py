@@ -284,3 +284,45 @@ def test_make_backend_wraps_cache_and_retry(settings) -> None:  # type: ignore[n
     first = backend.complete(request())
     second = backend.complete(request())
     assert second.cached and json.loads(json.dumps(first.text)) == second.text
+
+
+def test_an_openai_compatible_server_needs_no_openai_key(tmp_path: Path) -> None:
+    """`brief -m openai/NAME --api-base URL` through litellm's hosted path, against a real HTTP
+    server on loopback: chunked JSON translation with a schema, usage, and no OPENAI_API_KEY."""
+    import os
+
+    from tests.openai_stub import demo_responder
+
+    allow_loopback()
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    article = tmp_path / "a.txt"
+    article.write_text("英伟达表示，销售额增长了25%。\n台积电负责生产芯片。\n", encoding="utf-8")
+    with OpenAIStub(responder=demo_responder) as stub:
+        args = [
+            sys.executable, "-m", "summarizer", "--cache-dir", str(tmp_path / "c"), "brief",
+            str(article), "-m", "openai/served-model", "--api-base", stub.url, "--json",
+            "--target", "US export controls",
+        ]  # fmt: skip
+        plain = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+        secret = "local-server-secret-4242"
+        keyed = subprocess.run(
+            [*args, "--no-cache"],
+            capture_output=True,
+            text=True,
+            env={**env, "SUMMARIZER_API_KEY": secret},
+            timeout=120,
+        )
+    assert plain.returncode == 0, plain.stderr
+    brief = json.loads(plain.stdout)
+    assert brief["meta"]["model"] == "openai/served-model" and brief["meta"]["prompt_tokens"] > 0
+    assert "translate@v1" in brief["meta"]["prompts"]  # the hosted path: chunks as JSON
+    schemas = [
+        r["response_format"]["json_schema"]["name"] for r in stub.requests if "response_format" in r
+    ]
+    assert {"TranslationDraft", "OverviewDraft", "SentenceChoiceDraft", "StanceChoiceDraft"} <= set(
+        schemas
+    )
+    assert all(r["model"] == "served-model" for r in stub.requests)
+    assert keyed.returncode == 0, keyed.stderr
+    assert f"Bearer {secret}" in stub.authorizations and "Bearer no-key" in stub.authorizations
+    assert secret not in keyed.stdout + keyed.stderr

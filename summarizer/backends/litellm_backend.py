@@ -94,9 +94,18 @@ class LiteLLMBackend:
     """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``,
     ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do."""
 
-    def __init__(self, cache_dir: Path, model: str):
+    def __init__(
+        self,
+        cache_dir: Path,
+        model: str,
+        *,
+        api_base: str | None = None,
+        api_key: str | None = None,
+    ):
         self.cache_dir = cache_dir
         self.model = model
+        self.api_base = api_base
+        self.api_key = api_key
 
     @property
     def capabilities(self) -> Capabilities:
@@ -118,6 +127,10 @@ class LiteLLMBackend:
             # SDK's own silent retries would hide them and multiply the waits.
             "max_retries": 0,
         }
+        if self.api_base:
+            # An OpenAI-compatible server: it may want no key, but the client needs one to send.
+            kwargs["api_base"] = self.api_base
+            kwargs["api_key"] = self.api_key or "no-key"
         if request.schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",

@@ -12,16 +12,17 @@ from summarizer.cache.store import CacheStore
 class CachedBackend:
     """Serves identical requests from the cache; misses go to ``inner`` and are stored."""
 
-    def __init__(self, inner: Backend, cache: CacheStore):
+    def __init__(self, inner: Backend, cache: CacheStore, endpoint: str | None = None):
         self.inner = inner
         self.cache = cache
+        self.endpoint = endpoint
 
     @property
     def capabilities(self) -> Capabilities:
         return self.inner.capabilities
 
     def complete(self, request: Request) -> Completion:
-        key = cache_key(request)
+        key = cache_key(request, self.endpoint)
         stored = self.cache.get(key)
         if stored is not None:
             try:

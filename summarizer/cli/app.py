@@ -61,6 +61,12 @@ class PluginGroup(click.Group):
     help="Response cache directory (env SUMMARIZER_CACHE_DIR).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option(
+    "--api-base",
+    default=None,
+    help="Base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio, Ollama's /v1); "
+    "use -m openai/<served-name> (env SUMMARIZER_API_BASE; its key: SUMMARIZER_API_KEY).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress; errors and warnings only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also log what happens (retries, cache).")
 @click.version_option(package_name="summarizer")
@@ -70,6 +76,7 @@ def main(
     config_file: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    api_base: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -79,7 +86,11 @@ def main(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     ctx.meta["quiet"] = quiet
-    flags: dict[str, Any] = {"cache_dir": cache_dir, "no_cache": True if no_cache else None}
+    flags: dict[str, Any] = {
+        "cache_dir": cache_dir,
+        "no_cache": True if no_cache else None,
+        "api_base": api_base,
+    }
     try:
         ctx.obj = load_settings(config_file, **flags)
     except SummarizerError as exc:

@@ -9,6 +9,7 @@ import click
 
 from summarizer.cli.common import (
     StderrProgress,
+    api_base_option,
     fail,
     glossary_option,
     model_option,
@@ -28,6 +29,7 @@ from summarizer.errors import SummarizerError
 @click.option("--refine", is_flag=True, help="Critique the draft translation and improve it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
 @no_cache_option
+@api_base_option
 @click.pass_context
 def brief(
     ctx: click.Context,
@@ -38,6 +40,7 @@ def brief(
     refine: bool,
     as_json: bool,
     no_cache: bool,
+    api_base: str | None,
 ) -> None:
     """Clean, translate, summarise and label the stance of SOURCE (a file, or - for stdin)."""
     from summarizer.factory import make_backend
@@ -46,7 +49,7 @@ def brief(
     from summarizer.tasks.options import PipelineOptions
 
     settings = settings_of(ctx).with_overrides(
-        model=model, glossary=glossary, no_cache=no_cache or None
+        model=model, glossary=glossary, no_cache=no_cache or None, api_base=api_base
     )
     try:
         article = read_article(source, settings)
@@ -96,6 +99,7 @@ def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool)
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the Translation as JSON.")
 @no_cache_option
+@api_base_option
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -106,6 +110,7 @@ def translate(
     bilingual: bool,
     as_json: bool,
     no_cache: bool,
+    api_base: str | None,
 ) -> None:
     """Translate SOURCE into English, paragraph by paragraph."""
     from summarizer.factory import make_backend
@@ -113,7 +118,7 @@ def translate(
     from summarizer.tasks.translate import translate as run_translate
 
     settings = settings_of(ctx).with_overrides(
-        model=model, glossary=glossary, no_cache=no_cache or None
+        model=model, glossary=glossary, no_cache=no_cache or None, api_base=api_base
     )
     try:
         article = read_article(source, settings)

@@ -46,6 +46,15 @@ def no_cache_option(func: F) -> F:
     )(func)
 
 
+def api_base_option(func: F) -> F:
+    return click.option(
+        "--api-base",
+        default=None,
+        help="Base URL of an OpenAI-compatible server, with -m openai/<served-name> "
+        "(env SUMMARIZER_API_BASE; its key, if any: SUMMARIZER_API_KEY).",
+    )(func)
+
+
 def quiet(ctx: click.Context) -> bool:
     return bool(ctx.find_root().meta.get("quiet"))
 

@@ -11,6 +11,7 @@ import click
 
 from summarizer.batch.results import BatchTotals
 from summarizer.cli.common import (
+    api_base_option,
     engine_options,
     fail,
     model_option,
@@ -47,6 +48,7 @@ from summarizer.errors import ConfigError, SummarizerError
 @click.option("--dry-run", is_flag=True, help="Estimate tokens and cost without calling a model.")
 @engine_options
 @no_cache_option
+@api_base_option
 @click.option(
     "--cache",
     "cache_url",
@@ -67,6 +69,7 @@ def batch(
     engine: str,
     address: str | None,
     no_cache: bool,
+    api_base: str | None,
     cache_url: str | None,
 ) -> None:
     """Brief every article in SOURCE (a directory, a glob or a JSONL file) into OUTPUT."""
@@ -76,7 +79,7 @@ def batch(
     from summarizer.batch.results import ResultsFile
 
     settings = settings_of(ctx).with_overrides(
-        model=model, cache=cache_url, no_cache=no_cache or None
+        model=model, cache=cache_url, no_cache=no_cache or None, api_base=api_base
     )
     check_engine(engine, address)
     try:
