@@ -392,13 +392,13 @@ def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> No
     assert all(c.passed for c in result.checks) and not result.warnings
 
 
-def test_a_paragraph_no_route_can_repair_ships_marked() -> None:
-    article = article_from_text("美国这次的操作是一场精准的利益算计。", name="t")
-    fake = FakeBackend(responder=lambda request: "A calculation of 利益.")
+def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:
+    article = article_from_text("为应对巢湖持续高水位压力，合肥准备分洪。", name="t")
+    fake = FakeBackend(responder=lambda request: "To relieve 巢湖, Hefei prepared flood diversion.")
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert any(
-        "p1: Chinese left in the English after every repair route" in w for w in result.warnings
-    )
+    assert result.paragraphs[0].text == "To relieve Chaohu, Hefei prepared flood diversion."
+    assert any("p1: romanised, not translated: 巢湖 → Chaohu" in w for w in result.warnings)
+    assert [r.prompt for r in fake.history][-1] == "translate_span@v1"  # the model was asked first
 
 
 def test_a_wire_dateline_is_rendered_by_code() -> None:

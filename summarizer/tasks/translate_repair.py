@@ -1,7 +1,8 @@
 """Checks that fix, not only flag: a translated paragraph that fails the code checks is asked
 again once with the problems shown; Chinese still left after that is translated span by span
-and spliced in. English with Chinese in it ships only when every route failed, and then the
-paragraph is marked."""
+and spliced in, and what the model still cannot translate is romanised (pinyin, as the press
+writes a name it has no English for), with a warning naming each. English with Chinese in it
+ships only when every route failed, and then the paragraph is marked."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from summarizer.grounding.checks import (
     untranslated_chinese,
 )
 from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.names import pinyin_name
 
 Retranslate = Callable[[list[str]], str]
 TranslateSpan = Callable[[str, str], str]
@@ -58,6 +60,15 @@ def repair(
         if candidate and not untranslated_chinese(candidate):
             english = english.replace(span, candidate)
             log.spliced += 1
+    romanised = []
+    for span in dict.fromkeys(untranslated_chinese(english)):
+        # The last route: pinyin, as the press writes a name it has no English for (巢湖 → Chaohu).
+        pinyin = pinyin_name(span)
+        if pinyin and not untranslated_chinese(pinyin):
+            english = english.replace(span, pinyin)
+            romanised.append(f"{span} → {pinyin}")
+    if romanised:
+        log.warnings.append(f"{key}: romanised, not translated: {', '.join(romanised[:5])}")
     still = untranslated_chinese(english)
     if still:
         log.warnings.append(
