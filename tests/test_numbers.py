@@ -105,3 +105,11 @@ def test_decimal_units_round_trip(whole: int, tenth: int) -> None:
     value = f"{whole}.{tenth}"
     assert missing_quantities(f"{value}亿", f"{whole * 100 + tenth * 10} million") == []
     assert missing_quantities(f"百分之{value}", f"{value} percent") == []
+
+
+def test_a_day_of_the_month_may_be_an_ordinal() -> None:
+    assert (
+        missing_quantities("当地时间26日，检察官宣布", "On the 26th local time, prosecutors said")
+        == []
+    )
+    assert [str(q) for q in missing_quantities("26日", "on the 25th")] == ["26"]

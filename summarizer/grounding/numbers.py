@@ -99,7 +99,7 @@ _ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b"
 _NUMBER = re.compile(
     rf"(?<![A-Za-z\d.,])(?P<pre>百分之)?(?P<n>{_NUM})(?:\s*(?P<cn>[十百千万萬亿億]+))?"
     rf"(?:\s*(?P<pct>%|％|percent(?:age points?)?\b|per cent\b|个百分点|個百分點))?"
-    rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?![A-Za-z\d])",
+    rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?:st|nd|rd|th)?(?![A-Za-z\d])",
     re.IGNORECASE,
 )
 # Chinese numerals, read only where they are surely figures (a bare 十分 or 千万 is an adverb,
