@@ -7,6 +7,7 @@ from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.numbers import Quantity, extract_quantities
 from summarizer.ingest import estimate_tokens
+from summarizer.ingest.injection import WITHHELD
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
@@ -140,6 +141,7 @@ def _key_points(
     points = [
         KeyPoint(text=s.plain, paragraphs=[s.paragraph])
         for s in chosen(result.value.sentences, sentences)
+        if WITHHELD not in s.text  # the marker of a withheld sentence is no key point
     ]
     return points, result
 
