@@ -73,11 +73,18 @@ def load_runs(run_dirs: list[Path]) -> list[Run]:
 
 
 def systems_of(runs: list[Run]) -> list[System]:
-    return [
-        System(run.name, s["dataset"], s["model"], s["variant"], s["metrics"])
-        for run in runs
-        for s in run.meta["totals"].values()
-    ]
+    """Every system of every run; a majority-class row once per dataset (runs on the same data
+    have the same one)."""
+    systems: list[System] = []
+    baselines: set[str] = set()
+    for run in runs:
+        for s in run.meta["totals"].values():
+            if s["variant"] == "baseline":
+                if s["dataset"] in baselines:
+                    continue
+                baselines.add(s["dataset"])
+            systems.append(System(run.name, s["dataset"], s["model"], s["variant"], s["metrics"]))
+    return systems
 
 
 def datasets_of(systems: list[System]) -> list[str]:
