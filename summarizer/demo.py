@@ -137,14 +137,15 @@ def demo_reply(request: Request) -> str:
             "outlet": None,
         }
     elif task == "stance":
+        paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
         target = _section(request, "TARGET").strip() or "the article's main subject"
-        ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
+        pid, text = paragraphs[0]
         payload = {
             "target": target,
-            "evidence": ids[:1],
             "label": "neutral",
             "confidence": 0.0,
             "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
+            "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
         }
     elif task == "keypoints":
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]

@@ -244,25 +244,6 @@ class SentenceChoiceDraft(StrictModel):
     sentences: list[str] = Field(min_length=1, max_length=6)
 
 
-class StanceChoiceDraft(StrictModel):
-    """stance@v2: the evidence first (sentence ids), then the label it supports."""
-
-    evidence: list[str] = Field(min_length=1, max_length=4)
-    label: StanceLabel
-    confidence: float = Field(ge=0.0, le=1.0)
-    rationale: str = Field(min_length=1, max_length=500)
-
-
-class StanceChoiceWithTargetDraft(StrictModel):
-    """stance@v2 with no target given: the model names the target first."""
-
-    target: str = Field(min_length=1, max_length=120)
-    evidence: list[str] = Field(min_length=1, max_length=4)
-    label: StanceLabel
-    confidence: float = Field(ge=0.0, le=1.0)
-    rationale: str = Field(min_length=1, max_length=500)
-
-
 class EvidenceDraft(StrictModel):
     quote: str = Field(min_length=1, max_length=400)
     paragraph: str

@@ -95,8 +95,7 @@ TASK_OF_SCHEMA = {
     "TranslationDraft": "translate",
     "OverviewDraft": "summarize",
     "SentenceChoiceDraft": "keypoints",
-    "StanceChoiceDraft": "stance",
-    "StanceChoiceWithTargetDraft": "stance",
+    "StanceDraft": "stance",
 }
 
 

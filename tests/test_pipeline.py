@@ -166,34 +166,39 @@ def test_a_tldr_cut_off_mid_sentence_is_asked_again() -> None:
     assert summary.tldr.endswith(".") and "mid-sentence" in fake.history[1].messages[-1]["content"]
 
 
-def _stance_reply(ids: list[str], label: str = "neutral", **extra: str) -> str:
+def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x") -> str:
     return json.dumps(
-        {**extra, "evidence": ids, "label": label, "confidence": 0.7, "rationale": "r"}
+        {
+            "target": target,
+            "label": label,
+            "confidence": 0.7,
+            "rationale": "r",
+            "evidence": [{"quote": q, "paragraph": p} for q, p in quotes],
+        }
     )
 
 
-def test_stance_quotes_are_the_chosen_sentences_verbatim() -> None:
+def test_stance_keeps_real_quotes_and_drops_invented_ones() -> None:
     article = load_article(seed("004"))
-    fake = FakeBackend(replies=[_stance_reply(["s7", "s40000"]), _stance_reply(["s7", "s3"])])
+    real = "We don't sell them our best stuff, not our second-best stuff"
+    reply = _stance_reply([(real, "p3"), ("China will buy every Nvidia chip it can find", "p5")])
     stance = label_stance(
-        article, article.paragraphs, fake, model="fake", target="US export controls"
+        article,
+        article.paragraphs,
+        FakeBackend(replies=[reply]),
+        model="fake",
+        target="US export controls",
     )
-    assert "unknown sentence id(s) s40000" in fake.history[1].messages[-1]["content"]
-    prompt = fake.history[0].messages[-1]["content"]
-    seventh = next(line for line in prompt.splitlines() if line.startswith("[s7] "))
-    assert stance.evidence[0].quote == seventh.removeprefix("[s7] ")
-    texts = {p.id: p.text for p in article.paragraphs}
-    assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
+    assert [e.quote for e in stance.evidence] == [real]
     assert stance.supported and stance.target == "US export controls" and not stance.target_inferred
+    assert not stance.checks[0].passed
 
 
-def test_stance_without_a_target_names_one() -> None:
+def test_stance_without_surviving_quotes_is_unsupported() -> None:
     article = load_article(seed("004"))
-    reply = _stance_reply(["s1"], target="China's curbs on Nvidia's H20")
-    fake = FakeBackend(replies=[reply])
-    stance = label_stance(article, article.paragraphs, fake, model="fake")
-    assert stance.target_inferred and stance.target == "China's curbs on Nvidia's H20"
-    assert '"target"' in json.dumps(fake.history[0].schema)
+    reply = _stance_reply([("an invented sentence that is not there", "p1")])
+    stance = label_stance(article, article.paragraphs, FakeBackend(replies=[reply]), model="fake")
+    assert not stance.supported and stance.evidence == [] and stance.target_inferred
 
 
 INJECTION = (
