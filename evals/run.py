@@ -84,6 +84,13 @@ def run_eval(
     started = time.perf_counter()
     totals: dict[str, Any] = {}
     all_records: list[dict[str, Any]] = []
+
+    def report() -> dict[str, Any]:
+        return _write_run(
+            out_dir, datasets, models, variants, settings, glossary.version, commit, started,
+            totals, all_records,
+        )  # fmt: skip
+
     with (out_dir / "examples.jsonl").open("w", encoding="utf-8") as handle:
         for model in models:
             backend = MeteredBackend(make_backend(settings, model))
@@ -104,30 +111,8 @@ def run_eval(
                         "metrics": score_system(records, glossary, dataset.stance_labels),
                     }
                     all_records += records
-                    _write_run(
-                        out_dir,
-                        datasets,
-                        models,
-                        variants,
-                        settings,
-                        glossary.version,
-                        commit,
-                        started,
-                        totals,
-                        all_records,
-                    )
-    return _write_run(
-        out_dir,
-        datasets,
-        models,
-        variants,
-        settings,
-        glossary.version,
-        commit,
-        started,
-        totals,
-        all_records,
-    )
+                    report()
+    return report()
 
 
 def _majority_rows(datasets: list[Dataset]) -> dict[str, Any]:
