@@ -70,7 +70,9 @@ def test_cancel_stops_new_articles_and_keeps_the_records(slow: TestClient) -> No
 
 def test_a_job_past_its_deadline_is_stopped(tmp_path: Path) -> None:
     with _client(tmp_path, job_deadline_s=1.0) as client:
-        job = _post(client, "fake?latency=1e9").json()["id"]
+        # 30 s calls, far past the 1 s deadline; the abandoned call's thread ends with them
+        # (a longer one would hold the interpreter's exit, see the closing note).
+        job = _post(client, "fake?latency=30").json()["id"]
         _until(lambda: client.get(f"/v1/batches/{job}").json()["state"] == "failed")
         status = client.get(f"/v1/batches/{job}").json()
         assert "deadline" in status["error"] and status["done"] == 0
