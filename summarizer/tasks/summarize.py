@@ -6,6 +6,7 @@ from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.numbers import Quantity, extract_quantities
+from summarizer.grounding.people import document_people
 from summarizer.ingest import estimate_tokens
 from summarizer.ingest.injection import WITHHELD
 from summarizer.prompts import render
@@ -28,6 +29,7 @@ from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, numb
 MAX_ARTICLE_TOKENS = 5000
 SUMMARY_PROMPT_VERSION = 2
 MAX_KEY_POINTS = 6
+MAX_ENTITIES = 15
 
 
 def fit_paragraphs(
@@ -47,19 +49,43 @@ def fit_paragraphs(
     return kept, []
 
 
-def _entities(draft: OverviewDraft, article: Article, glossary: Glossary) -> list[Entity]:
-    """Glossary names win over the model's; Chinese forms come from the source when present."""
+def _entities(
+    draft: OverviewDraft, article: Article, english: list[Paragraph], glossary: Glossary
+) -> list[Entity]:
+    """The names that matter, found by code first: glossary names the article uses (in either
+    language) and the people of a Chinese article in pinyin; then the model's entities, kept only
+    when the English names them. In order of first mention, at most ``MAX_ENTITIES``."""
     source = "\n".join(p.original or p.text for p in article.paragraphs)
-    entities: dict[str, Entity] = {}
+    text = "\n".join(p.text for p in english)
+    found: dict[str, tuple[int, Entity]] = {}
+
+    def add(position: int, entity: Entity) -> None:
+        key = entity.name.casefold()
+        if position >= 0 and (key not in found or position < found[key][0]):
+            found[key] = (position, entity)
+
+    for term in glossary.terms_named_in(f"{source}\n{text}"):
+        chinese = next((zh for zh in term.chinese if zh in source), None)
+        position = text.find(term.english) if term.english in text else source.find(chinese or "")
+        entity = Entity(name=term.english, chinese=chinese, type=term.type, from_glossary=True)
+        add(position, entity)
+    if article.language != "en":
+        for person in document_people([p.text for p in article.paragraphs], glossary):
+            entity = Entity(name=person.english, chinese=person.chinese, type="person")
+            add(source.find(person.chinese), entity)
     for item in draft.entities:
-        term = glossary.lookup_english(item.name)
-        if term is not None:
-            chinese = next((zh for zh in term.chinese if zh in source), None)
-            entity = Entity(name=term.english, chinese=chinese, type=term.type, from_glossary=True)
+        known = glossary.lookup_english(item.name)
+        if known is not None:
+            chinese = next((zh for zh in known.chinese if zh in source), None)
+            entity = Entity(
+                name=known.english, chinese=chinese, type=known.type, from_glossary=True
+            )
         else:
             entity = Entity(name=item.name.strip(), type=item.type)
-        entities.setdefault(entity.name.casefold(), entity)
-    return list(entities.values())
+        if entity.name.casefold() in text.casefold():  # a name the text never uses is no entity
+            add(text.casefold().find(entity.name.casefold()), entity)
+    ranked = sorted(found.values(), key=lambda pair: pair[0])
+    return [entity for _, entity in ranked[:MAX_ENTITIES]]
 
 
 def _grounded_figures(
@@ -188,7 +214,7 @@ def summarize(
         headline=draft.headline.strip(),
         tldr=draft.tldr.strip(),
         key_points=key_points,
-        entities=_entities(draft, article, glossary),
+        entities=_entities(draft, article, english, glossary),
         figures=figures,
         genre=draft.genre,
         outlet=_outlet(draft.outlet, article),

@@ -17,7 +17,8 @@ from summarizer.grounding.checks import (
     untranslated_chinese,
 )
 from summarizer.grounding.dateline import Dateline, parse_dateline
-from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.glossary import Glossary, Term
+from summarizer.grounding.people import Person, document_people, enforce_people
 from summarizer.ingest import Piece, chunk_paragraphs, estimate_tokens
 from summarizer.prompts import render
 from summarizer.schemas import (
@@ -72,6 +73,17 @@ class _Run:
     refined: int = 0
     warnings: list[str] = field(default_factory=list)
     repairs: RepairLog = field(default_factory=RepairLog)
+    people: tuple[Person, ...] = ()
+
+    def names_in(self, text: str) -> list[Term]:
+        """The glossary's terms in ``text``, then the document's people it names (one pinyin form
+        each), so the prompt gives every paragraph the names it needs."""
+        people = [
+            Term(chinese=(p.chinese,), english=p.english, type="person")
+            for p in self.people
+            if p.chinese in text
+        ]
+        return self.glossary.terms_in(text) + people
 
     def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
         self.calls.extend(result.calls)
@@ -108,7 +120,7 @@ def _translate_items(
     expected = [key for key, _ in items]
     prompt = render(
         "translate",
-        glossary=run.glossary.terms_in("".join(text for _, text in items)),
+        glossary=run.names_in("".join(text for _, text in items)),
         context_before=embed_safely(before),
         context_after=embed_safely(after),
         items=[{"id": key, "text": embed_safely(text)} for key, text in items],
@@ -157,13 +169,16 @@ def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None 
     English:"): on short news sentences it beat the instructed prompt on the local model (eval
     runs in evals/runs/). The checks and their repairs apply the same way to either.
     """
-    glossary = run.glossary.terms_in(text)
-    if not problems and not glossary and estimate_tokens(text) <= PLAIN_PROMPT_TOKENS:
+    if (
+        not problems
+        and not run.glossary.terms_in(text)
+        and estimate_tokens(text) <= PLAIN_PROMPT_TOKENS
+    ):
         prompt = render("translate_plain", text=text)
     else:
         prompt = render(
             "translate_paragraph",
-            glossary=glossary,
+            glossary=run.names_in(text),
             context_before="",
             text=embed_safely(text),
             problems=problems or [],
@@ -277,6 +292,8 @@ def translate(
     options = options or PipelineOptions()
     mode = options.mode or default_mode(backend.capabilities)
     run = _Run(backend, model, options.glossary, options.max_reasks, mode)
+    if article.language != "en":
+        run.people = document_people([p.text for p in article.paragraphs], options.glossary)
     refine = options.refine
     chunk_tokens = options.chunk_tokens
     chunks = chunk_paragraphs(
@@ -306,6 +323,8 @@ def translate(
                 partial(_translate_span, run),
                 run.repairs,
             )
+            english, unnamed = enforce_people(source, english, run.people)
+            run.warnings += [f"{key}: name check: {problem}" for problem in unnamed]
             if key in datelines:
                 english = f"{datelines[key].english} {english}"
             if key == "title":

@@ -1,0 +1,165 @@
+"""People named in Chinese text who are not in the glossary, found with jieba's part-of-speech
+tags and written in pinyin (王毅 → Wang Yi), so a translation can be given and checked against
+one rendering per person.
+
+jieba tags are noisy: a place (石家庄) or a word (江水) can come out as a name, and a three-character
+name can lose its last character. Only tokens tagged as person names, two or three characters
+long, beginning with a common surname and not inside a glossary name are kept; foreign names
+transliterated into Chinese (特朗普) rarely start with one and are left to the glossary.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from summarizer.grounding.glossary import Glossary, english_pattern
+from summarizer.grounding.names import pinyin_name
+from summarizer.ingest.language import convert_script
+
+# The commonest Chinese surnames (simplified), about 95% of the population; one character each.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "夏侯")
+_PERSON_TAGS = frozenset({"nr", "nrfg"})
+# A place jieba's dictionary tags as a name (石家庄) ends like a place.
+_PLACE_ENDINGS = frozenset("庄村镇县市省区州湖河江山岛港湾路街")
+# jieba often cuts a three-character name after two (王礼 | 稳): a following one-character
+# adjective or noun morpheme is taken back into the name; a verb (李明 | 去) is not.
+_NAME_TAIL_TAGS = frozenset({"a", "ag", "n", "ng", "nr", "g"})
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Person:
+    chinese: str  # as written in the text (Traditional stays Traditional)
+    simplified: str
+    english: str  # pinyin, surname first: Wang Yi, Ouyang Xiaoming
+
+
+def _looks_like_person(name: str) -> bool:
+    if not _HAN_ONLY.match(name):
+        return False
+    if name[:2] in _COMPOUND_SURNAMES:
+        return 3 <= len(name) <= 4
+    return 2 <= len(name) <= 3 and name[0] in _SURNAMES and name[-1] not in "庄村镇县市省区州河湖氏"
+
+
+def _name_tokens(tokens: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(offset, name) for each token jieba tags as a person, mended where jieba splits a name:
+    a compound surname tagged apart (欧阳 | 夏丹), a last character cut off (王礼 | 稳)."""
+    names: list[tuple[int, str]] = []
+    offset = 0
+    for index, (word, flag) in enumerate(tokens):
+        start = offset
+        offset += len(word)
+        if flag not in _PERSON_TAGS:
+            continue
+        before = tokens[index - 1][0] if index else ""
+        if before in _COMPOUND_SURNAMES and len(word) <= 2:
+            start, word = start - len(before), before + word
+        following = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
+        if len(word) == 2 and len(following[0]) == 1 and following[1] in _NAME_TAIL_TAGS:
+            word += following[0]
+            following = tokens[index + 2] if index + 2 < len(tokens) else ("", "")
+        if following[0][:1] in _PLACE_ENDINGS or (_common_word(word) and flag != "nrfg"):
+            continue  # 蒋口 | 河 is a river
+        names.append((start, word))
+    return names
+
+
+def _common_word(word: str) -> bool:
+    """A two-character word in jieba's dictionary that it tags as a name is usually a common word
+    that is also a name (阳光 sunlight, 顾客 customer, 许可 permission); a three-character one is
+    usually a person (汪文斌) unless the dictionary counts it often. Unknown names come from
+    jieba's HMM and are kept."""
+    import jieba
+
+    frequency = int(jieba.dt.FREQ.get(word, 0))
+    return frequency > 0 if len(word) == 2 else frequency >= 100
+
+
+def _tokens(simplified: str) -> list[tuple[str, str]]:
+    import jieba
+    import jieba.posseg
+
+    with _lock:  # jieba builds its dictionary on first use; only one thread may do that
+        if not jieba.dt.initialized:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.dt.initialize()
+    return [(token.word, token.flag) for token in jieba.posseg.cut(simplified)]
+
+
+def english_of_person(simplified: str) -> str:
+    """Pinyin, surname first, given name as one word: 张继科 → Zhang Jike, 欧阳夏丹 → Ouyang Xiadan."""
+    if simplified[:2] in _COMPOUND_SURNAMES:
+        return f"{pinyin_name(simplified[:2])} {pinyin_name(simplified[2:])}"
+    return pinyin_name(simplified, person=True)
+
+
+@lru_cache(maxsize=512)
+def people_in(text: str, simplified: str, glossary: Glossary) -> tuple[Person, ...]:
+    """The people ``text`` names outside the glossary, in order of first mention, once each.
+
+    ``simplified`` is ``text`` in Simplified script (the same length, character for character,
+    as OpenCC's t2s gives for names), which is what jieba's dictionary knows.
+    """
+    covered = [zh for term in glossary.terms_in(simplified) for zh in term.chinese]
+    found: dict[str, Person] = {}
+    for start, word in _name_tokens(_tokens(simplified)):
+        if not _looks_like_person(word) or word in found:
+            continue
+        if any(word in zh for zh in covered):
+            continue
+        original = text[start : start + len(word)] if len(text) == len(simplified) else word
+        found[word] = Person(chinese=original, simplified=word, english=english_of_person(word))
+    return tuple(found.values())
+
+
+def person_variants(person: Person) -> tuple[str, ...]:
+    """Other ways a translation writes the same pinyin name: Zhang Ji Ke, Zhang Ji-ke, Zhangjike,
+    Jike Zhang. They are the same person, to be written one way."""
+    surname, _, given = person.english.partition(" ")
+    from pypinyin import lazy_pinyin
+
+    syllables = [s.capitalize() for s in lazy_pinyin(person.simplified)]
+    tail = syllables[2:] if person.simplified[:2] in _COMPOUND_SURNAMES else syllables[1:]
+    forms = [
+        f"{surname} {' '.join(tail)}",
+        f"{surname} {'-'.join(tail).capitalize()}",
+        f"{surname}{given.lower()}",
+        f"{given} {surname}",
+    ]
+    return tuple(f for f in dict.fromkeys(forms) if f != person.english)
+
+
+def document_people(texts: list[str], glossary: Glossary) -> tuple[Person, ...]:
+    """The document's table of people outside the glossary, each with the one English form every
+    paragraph must use."""
+    text = "\n".join(texts)
+    return people_in(text, convert_script(text, "simplified"), glossary)
+
+
+def enforce_people(source: str, english: str, people: tuple[Person, ...]) -> tuple[str, list[str]]:
+    """``english`` with every other rendering of a person in ``source`` (Zhang Ji Ke, Jike Zhang)
+    replaced by the table's one form, and a problem for each person it does not name at all (a
+    name the model translated as words, such as 高 rendered as "high")."""
+    problems: list[str] = []
+    for person in people:
+        if person.chinese not in source and person.simplified not in source:
+            continue
+        for variant in person_variants(person):
+            english = english_pattern(variant).sub(person.english, english)
+        if not english_pattern(person.english).search(english):
+            problems.append(f"{person.chinese} is not named as {person.english}")
+    return english, problems

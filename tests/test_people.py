@@ -1,0 +1,75 @@
+"""People outside the glossary: found in Chinese text, written once in pinyin, enforced."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer.backends import FakeBackend
+from summarizer.grounding.glossary import builtin_glossary
+from summarizer.grounding.people import Person, document_people, enforce_people, person_variants
+from summarizer.ingest import article_from_text
+from summarizer.tasks.options import PipelineOptions
+from summarizer.tasks.translate import translate
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    return [(p.chinese, p.english) for p in document_people([text], builtin_glossary())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("外交部发言人汪文斌表示，中方坚决反对。", [("汪文斌", "Wang Wenbin")]),
+        # jieba cuts the name after two characters; the third is taken back.
+        ("王礼稳负责全村的转移安置工作。", [("王礼稳", "Wang Liwen")]),
+        ("主持人欧阳夏丹说，节目今晚播出。", [("欧阳夏丹", "Ouyang Xiadan")]),
+        # Traditional script: found through Simplified, reported as written.
+        ("記者陳宇報道，會議在悉尼舉行。", [("陳宇", "Chen Yu")]),
+        # Common words jieba's dictionary tags as names, places and glossary people are not.
+        ("阳光照进超市，顾客在石家庄排队。", []),
+        ("特朗普和黄仁勋会面，毛宁回应。", []),
+        ("村民沿着蒋口河转移。", []),
+    ],
+)
+def test_people_are_found_once_in_pinyin(text: str, expected: list[tuple[str, str]]) -> None:
+    assert names(text) == expected
+
+
+def test_variants_of_one_name_become_its_one_form() -> None:
+    person = Person(chinese="张继科", simplified="张继科", english="Zhang Jike")
+    assert set(person_variants(person)) == {"Zhang Ji Ke", "Zhang Ji-ke", "Zhangjike", "Jike Zhang"}
+    english, problems = enforce_people(
+        "张继科和林丹同台。", "Zhang Ji Ke met Lin Dan; later Jike Zhang spoke.", (person,)
+    )
+    assert english == "Zhang Jike met Lin Dan; later Zhang Jike spoke." and problems == []
+
+
+def test_a_name_translated_as_words_is_flagged() -> None:
+    person = Person(chinese="高志凯", simplified="高志凯", english="Gao Zhikai")
+    _, problems = enforce_people("高志凯说。", "High Zhikai said.", (person,))
+    assert problems == ["高志凯 is not named as Gao Zhikai"]
+    # A person the paragraph does not mention is not looked for.
+    assert enforce_people("他说。", "He said.", (person,)) == ("He said.", [])
+
+
+def test_translation_writes_each_person_one_way_across_the_document() -> None:
+    article = article_from_text(
+        "发言人汪文斌表示，中方已经注意到英伟达的有关报道。\n\n汪文斌还说，中方将继续关注。",
+        name="t",
+    )
+    replies = [
+        "Spokesman Wang Wen Bin said China had noted NVIDIA reports.",
+        "Wenbin Wang also said.",
+    ]
+    fake = FakeBackend(replies=replies)
+    options = PipelineOptions(mode="paragraphs", glossary=builtin_glossary())
+    result = translate(article, fake, model="fake", options=options)
+    assert [p.text for p in result.paragraphs] == [
+        "Spokesman Wang Wenbin said China had noted NVIDIA reports.",
+        "Wang Wenbin also said.",
+    ]
+    # The document's name table reaches the glossary of a prompt that has one.
+    assert "汪文斌 = Wang Wenbin" in fake.history[0].messages[-1]["content"]
+    assert json.dumps(result.warnings).count("not named") == 0
