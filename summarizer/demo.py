@@ -10,6 +10,7 @@ import re
 from summarizer.backends.base import Request
 from summarizer.grounding.glossary import builtin_glossary, english_pattern
 from summarizer.grounding.numbers import extract_quantities
+from summarizer.schemas import DANGLING_WORDS
 
 _PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
 _SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
@@ -44,6 +45,14 @@ def _first_sentence(text: str, max_words: int = 25) -> str:
     match = _SENTENCE.match(text.strip())
     sentence = match.group(0) if match else text
     return " ".join(sentence.split()[:max_words])
+
+
+def _headline(text: str) -> str:
+    """``[FAKE]`` and the first words of ``text``, not ending on a word that leaves it cut off."""
+    words = _first_sentence(text).split()[:10]
+    while len(words) > 1 and re.sub(r"\W", "", words[-1]).casefold() in DANGLING_WORDS:
+        words.pop()
+    return ("[FAKE] " + " ".join(words))[:95]
 
 
 def _as_sentence(text: str) -> str:
@@ -119,7 +128,7 @@ def demo_reply(request: Request) -> str:
         paragraphs = _paragraphs(request, "ARTICLE") or [("p1", "(empty)")]
         points = [paragraphs[i % len(paragraphs)] for i in range(3)]
         payload = {
-            "headline": ("[FAKE] " + " ".join(_first_sentence(paragraphs[0][1]).split()[:10]))[:95],
+            "headline": _headline(paragraphs[0][1]),
             "tldr": _as_sentence("[FAKE] " + _first_sentence(paragraphs[0][1], 40)[:380]),
             "key_points": [
                 # The prefix alone meets the schema's 30-character floor, whatever the article.
@@ -146,6 +155,9 @@ def demo_reply(request: Request) -> str:
             "confidence": 0.0,
             "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
             "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
+            # stance@v3 asks for the sentences taking a side: the fake names none (neutral).
+            "favour": [],
+            "against": [],
         }
     elif task == "keypoints":
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
@@ -160,7 +172,7 @@ def demo_reply(request: Request) -> str:
         text = request.messages[-1]["content"].split("\n\n", 1)[-1]
         payload = {
             "translation": _fake_translation(text),
-            "headline": "[FAKE] " + " ".join(_first_sentence(text).split()[:10]),
+            "headline": _headline(text),
             "key_points": ["[FAKE] " + _first_sentence(text)],
             "stance": "neutral",
         }

@@ -210,6 +210,49 @@ class SummaryDraft(StrictModel):
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
+# A headline ending in one of these was cut off ("US lets Nvidia sell H200 chips to").
+DANGLING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "from",
+        "and",
+        "or",
+        "but",
+        "with",
+        "for",
+        "in",
+        "on",
+        "by",
+        "at",
+        "as",
+        "that",
+        "which",
+        "who",
+        "than",
+        "its",
+        "their",
+        "his",
+        "her",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "will",
+        "would",
+    ]
+)
+
+
+def _whole_headline(value: str) -> str:
+    words = re.findall(r"[A-Za-z']+", value)
+    if words and words[-1].casefold() in DANGLING_WORDS:
+        raise ValueError(f"headline stops mid-phrase at {words[-1]!r}; write it whole")
+    return value
 
 
 class OverviewDraft(StrictModel):
@@ -227,7 +270,7 @@ class OverviewDraft(StrictModel):
     @field_validator("headline")
     @classmethod
     def _headline_short(cls, value: str) -> str:
-        return _at_most_words(value, 15, "headline")
+        return _whole_headline(_at_most_words(value, 15, "headline"))
 
     @field_validator("tldr")
     @classmethod
@@ -247,6 +290,14 @@ class SentenceChoiceDraft(StrictModel):
 class EvidenceDraft(StrictModel):
     quote: str = Field(min_length=1, max_length=400)
     paragraph: str
+
+
+class SidesDraft(StrictModel):
+    """Sentences, by id, in which the author takes a side on the target (select, don't generate):
+    code copies them verbatim as evidence and derives the label from the two lists."""
+
+    favour: list[str] = Field(max_length=5)
+    against: list[str] = Field(max_length=5)
 
 
 class StanceDraft(StrictModel):

@@ -96,6 +96,7 @@ TASK_OF_SCHEMA = {
     "OverviewDraft": "summarize",
     "SentenceChoiceDraft": "keypoints",
     "StanceDraft": "stance",
+    "SidesDraft": "stance",
 }
 
 

@@ -13,8 +13,10 @@ from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
+from summarizer.schemas import Article, Paragraph
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
+from summarizer.tasks.sentences import NumberedSentence, number_sentences
 from summarizer.tasks.stance import label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
@@ -118,6 +120,7 @@ def _summary_reply(**changes: object) -> str:
         "entities": [
             {"name": "Nvidia", "type": "organisation"},
             {"name": "Lutnick", "type": "person"},
+            {"name": "Acme Robotics", "type": "organisation"},  # not in the article
         ],
         "figures": [
             {"value": "7 days", "measures": "time until guidance", "paragraph": "p11"},
@@ -130,43 +133,84 @@ def _summary_reply(**changes: object) -> str:
     return json.dumps(reply)
 
 
-KEY_SENTENCES = json.dumps({"sentences": ["s1", "s4", "s2"]})
+_SHOWN_ID = re.compile(r"^\[(s\d+)\]", re.MULTILINE)
+_WANTED = re.compile(r"JSON object of the (\d+) key")
+
+
+def _summary_backend(*summaries: str, first_pick: str | None = None) -> FakeBackend:
+    """The summary replies in turn; for each key-point call, the last ``count`` sentences shown
+    (never the lead), after ``first_pick`` as the very first key-point reply when given."""
+    queue = list(summaries)
+    picks = [first_pick] if first_pick else []
+
+    def respond(request: Request) -> str:
+        if request.prompt.startswith("summarize"):
+            return queue.pop(0)
+        if picks:
+            return picks.pop()
+        user = next(m["content"] for m in request.messages if m["role"] == "user")
+        count = int(_WANTED.findall(user)[-1])
+        return json.dumps({"sentences": _SHOWN_ID.findall(user)[-count:]})
+
+    return FakeBackend(responder=respond, keep_history=True)
 
 
 def test_summary_checks_drop_invented_figures_and_key_points_are_sentences() -> None:
     article = load_article(seed("004"))
-    unknown = json.dumps({"sentences": ["s1", "s999", "s2"]})
-    fake = FakeBackend(replies=[_summary_reply(), unknown, KEY_SENTENCES])
+    unknown = json.dumps({"sentences": ["s1", "s999"]})
+    fake = _summary_backend(_summary_reply(), first_pick=unknown)
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
     assert [f.value for f in summary.figures] == ["7 days"]
     failed = {c.name for c in summary.checks if not c.passed}
     assert failed == {"figures_in_source"}
-    names = {e.name for e in summary.entities}
-    assert names == {"NVIDIA", "Howard Lutnick"}  # glossary names win over the model's
+    names = [e.name for e in summary.entities]
+    # Glossary names win over the model's; names found by code come first, in order of mention;
+    # a name the article never uses is dropped.
+    assert {"NVIDIA", "Howard Lutnick", "Alibaba", "ByteDance"} <= set(names)
+    assert "Acme Robotics" not in names and "Nvidia" not in names
+    text = " ".join(p.text for p in article.paragraphs)
+    assert all(name.removeprefix("the ").casefold() in text.casefold() for name in names)
+    assert names.index("NVIDIA") < names.index("Howard Lutnick") < names.index("Alibaba")
     assert summary.outlet == "Cryptopolitan"
     # The invented id was shown back to the model; the key points are whole article sentences.
     assert "unknown sentence id(s) s999" in fake.history[2].messages[-1]["content"]
     texts = {p.id: p.text for p in article.paragraphs}
-    assert len(summary.key_points) == 3
+    order = article.paragraph_ids()
+    # Two sentences from each of the three parts, in article order, each whole and verbatim.
+    assert len(summary.key_points) == 6
+    assert len(fake.history) == 1 + 3 + 1  # summary, three parts, one re-ask
+    positions = [order.index(point.paragraphs[0]) for point in summary.key_points]
+    assert positions == sorted(positions) and positions[-1] - positions[0] > len(order) // 2
     for point in summary.key_points:
         assert point.text in texts[point.paragraphs[0]]
         assert point.text[-1] in '.!?"”’)'
-    assert summary.key_points[0].text.startswith(article.paragraphs[0].text[:20])
 
 
 def test_a_tldr_cut_off_mid_sentence_is_asked_again() -> None:
     article = load_article(seed("004"))
     cut = _summary_reply(tldr="Beijing discouraged purchases of the H20 after remarks by the")
-    fake = FakeBackend(replies=[cut, _summary_reply(), KEY_SENTENCES])
+    fake = _summary_backend(cut, _summary_reply())
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
     assert summary.tldr.endswith(".") and "mid-sentence" in fake.history[1].messages[-1]["content"]
 
 
+def test_a_headline_cut_off_mid_phrase_is_asked_again() -> None:
+    article = load_article(seed("004"))
+    cut = _summary_reply(headline="China tells firms to stop buying Nvidia chips made for the")
+    fake = _summary_backend(cut, _summary_reply())
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    assert summary.headline == "China curbs Nvidia H20 purchases"
+    assert "stops mid-phrase at 'the'" in fake.history[1].messages[-1]["content"]
+
+
 def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x") -> str:
+    """A stance@v1 reply (the step that names a target when none is given)."""
     return json.dumps(
         {
             "target": target,
@@ -178,27 +222,78 @@ def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target:
     )
 
 
-def test_stance_keeps_real_quotes_and_drops_invented_ones() -> None:
+def _sides(favour: list[str], against: list[str]) -> str:
+    return json.dumps({"favour": favour, "against": against})
+
+
+def _numbered(article: Article) -> dict[str, NumberedSentence]:
+    shown = [{"id": p.id, "text": p.text} for p in article.paragraphs]
+    return {s.id: s for s in number_sentences(shown)}
+
+
+def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
     article = load_article(seed("004"))
-    real = "We don't sell them our best stuff, not our second-best stuff"
-    reply = _stance_reply([(real, "p3"), ("China will buy every Nvidia chip it can find", "p5")])
+    sentences = _numbered(article)
+    fake = FakeBackend(replies=[_sides([], ["s999"]), _sides(["s2"], ["s3", "s5"])])
     stance = label_stance(
-        article,
-        article.paragraphs,
-        FakeBackend(replies=[reply]),
-        model="fake",
-        target="US export controls",
+        article, article.paragraphs, fake, model="fake", target="US export controls"
     )
-    assert [e.quote for e in stance.evidence] == [real]
-    assert stance.supported and stance.target == "US export controls" and not stance.target_inferred
-    assert not stance.checks[0].passed
+    # The unknown id went back to the model with the error; then the label follows the lists.
+    assert "unknown sentence id(s) s999" in fake.history[1].messages[-1]["content"]
+    assert stance.label == "critical" and stance.supported
+    assert [(e.quote, e.paragraph) for e in stance.evidence] == [
+        (sentences[i].plain, sentences[i].paragraph) for i in ("s3", "s5")
+    ]
+    texts = {p.id: p.text for p in article.paragraphs}
+    assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
+    assert stance.target == "US export controls" and not stance.target_inferred
 
 
-def test_stance_without_surviving_quotes_is_unsupported() -> None:
+@pytest.mark.parametrize(
+    ("favour", "against", "label"),
+    [
+        ([], [], "neutral"),
+        (["s1"], [], "supportive"),
+        (["s1", "s2"], ["s3"], "supportive"),
+        (["s1", "s2"], ["s3", "s4"], "mixed"),
+        (["s1"], ["s3", "s4"], "critical"),
+        (["s1"], ["s1"], "supportive"),  # one sentence cannot be on both sides
+    ],
+)
+def test_stance_label_follows_the_sides_taken(
+    favour: list[str], against: list[str], label: str
+) -> None:
     article = load_article(seed("004"))
-    reply = _stance_reply([("an invented sentence that is not there", "p1")])
-    stance = label_stance(article, article.paragraphs, FakeBackend(replies=[reply]), model="fake")
-    assert not stance.supported and stance.evidence == [] and stance.target_inferred
+    fake = FakeBackend(replies=[_sides(favour, against)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.label == label and stance.supported
+    assert (stance.evidence == []) == (label == "neutral")
+
+
+def test_a_chinese_article_is_labelled_from_its_own_sentences() -> None:
+    article = article_from_text(
+        "美国的出口管制是技术霸凌。我们坚决反对。中国商务部回应了。", name="zh"
+    )
+    english = [Paragraph(id="p1", text="[English that the stance step must not read]")]
+    fake = FakeBackend(replies=[_sides([], ["s1", "s2"])])
+    stance = label_stance(article, english, fake, model="fake", target="US export controls")
+    assert "美国的出口管制是技术霸凌。" in fake.history[0].messages[-1]["content"]
+    assert [(e.quote, e.source) for e in stance.evidence] == [
+        ("美国的出口管制是技术霸凌。", "source"),
+        ("我们坚决反对。", "source"),
+    ]
+    assert stance.label == "critical"
+
+
+def test_without_a_target_the_model_names_one_first() -> None:
+    article = load_article(seed("004"))
+    fake = FakeBackend(
+        replies=[_stance_reply([("q", "p1")], target="Beijing's curbs on H20"), _sides([], [])]
+    )
+    stance = label_stance(article, article.paragraphs, fake, model="fake")
+    assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
+    assert [r.prompt for r in fake.history] == ["stance@v1", "stance@v3"]
+    assert stance.label == "neutral" and stance.meta.calls == 2
 
 
 INJECTION = (
@@ -304,7 +399,7 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
         {"value": "52,000", "measures": "GPUs shipped", "paragraph": "p11"},
         {"value": "31%", "measures": "expected localisation rate", "paragraph": "p14"},
     ]
-    fake = FakeBackend(replies=[_summary_reply(figures=figures), KEY_SENTENCES])
+    fake = _summary_backend(_summary_reply(figures=figures))
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
@@ -323,14 +418,14 @@ def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     summary = summarize(
         article,
         article.paragraphs,
-        FakeBackend(replies=[reply, KEY_SENTENCES]),
+        _summary_backend(reply),
         model="fake",
         glossary=builtin_glossary(),
     )
-    assert [(e.name, e.type, e.chinese) for e in summary.entities] == [
-        ("TSMC", "organisation", "臺積電"),
-        ("the United States", "place", "美國"),
-    ]
+    found = [(e.name, e.type, e.chinese) for e in summary.entities]
+    assert ("TSMC", "organisation", "臺積電") in found
+    assert ("the United States", "place", "美國") in found
+    assert ("Mao Ning", "person", "毛寧") in found  # a glossary name in Traditional script
     assert summary.outlet == "NetEase"  # ingest's grounded source beats the model's guess
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary
@@ -12,6 +14,7 @@ from summarizer.ingest.injection import WITHHELD
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
+    CallRecord,
     Check,
     Entity,
     Figure,
@@ -22,7 +25,7 @@ from summarizer.schemas import (
     SentenceChoiceDraft,
     Summary,
 )
-from summarizer.structured.reask import Structured, complete_structured
+from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
 from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, number_sentences
 
@@ -30,6 +33,8 @@ MAX_ARTICLE_TOKENS = 5000
 SUMMARY_PROMPT_VERSION = 2
 MAX_KEY_POINTS = 6
 MAX_ENTITIES = 15
+KEY_POINTS_PROMPT_VERSION = 2
+KEY_POINT_PARTS = 3
 
 
 def fit_paragraphs(
@@ -147,29 +152,63 @@ def _outlet(model_outlet: str | None, article: Article) -> str | None:
     return None
 
 
+def _parts(sentences: list[NumberedSentence]) -> list[list[NumberedSentence]]:
+    """The article in ``KEY_POINT_PARTS`` consecutive parts of about equal length, or whole when
+    short: key sentences are then chosen in every part, not only from the lead."""
+    if len(sentences) < 4 * KEY_POINT_PARTS:
+        return [sentences]
+    size = -(-len(sentences) // KEY_POINT_PARTS)
+    return [sentences[i : i + size] for i in range(0, len(sentences), size)]
+
+
+def _ids_in(part: list[NumberedSentence], wanted: int) -> Callable[[SentenceChoiceDraft], None]:
+    known = check_ids(part, wanted)
+    return lambda draft: known(draft.sentences)
+
+
 def _key_points(
     sentences: list[NumberedSentence], backend: Backend, model: str, max_reasks: int
-) -> tuple[list[KeyPoint], Structured[SentenceChoiceDraft]]:
-    """The model picks the key sentences by id; their text is copied verbatim, so a key point
-    is always a whole sentence of the article, with the paragraph it comes from."""
-    minimum = min(3, len(sentences))
-    prompt = render("keypoints", minimum=minimum, maximum=MAX_KEY_POINTS, sentences=sentences)
-    known = check_ids(sentences, minimum)
-    result = complete_structured(
-        backend,
-        prompt,
-        SentenceChoiceDraft,
-        model=model,
-        max_reasks=max_reasks,
-        max_tokens=80,
-        validate=lambda draft: known(draft.sentences),
-    )
+) -> tuple[list[KeyPoint], list[CallRecord], int]:
+    """The model picks key sentences by id, a few in each part of the article; their text is
+    copied verbatim, so a key point is always a whole sentence, with the paragraph it comes from.
+
+    Measured on the seeds with the local model: asked once for the whole article, it picked the
+    lead sentences (key-point recall 0.20 against the naive prompt's 0.31).
+    """
+    parts = _parts(sentences)
+    count = 2 if len(parts) > 1 else min(4, len(sentences))
+    calls: list[CallRecord] = []
+    reasks = 0
+    picked: list[NumberedSentence] = []
+    for number, part in enumerate(parts, start=1):
+        wanted = min(count, len(part))
+        prompt = render(
+            "keypoints",
+            version=KEY_POINTS_PROMPT_VERSION,
+            count=wanted,
+            part=number,
+            parts=len(parts),
+            sentences=part,
+        )
+        result = complete_structured(
+            backend,
+            prompt,
+            SentenceChoiceDraft,
+            model=model,
+            max_reasks=max_reasks,
+            max_tokens=16 * wanted + 16,
+            validate=_ids_in(part, wanted),
+        )
+        calls += result.calls
+        reasks += result.reasks
+        picked += chosen(result.value.sentences[: wanted + 1], part)
+    order = {s.id: i for i, s in enumerate(sentences)}
     points = [
         KeyPoint(text=s.plain, paragraphs=[s.paragraph])
-        for s in chosen(result.value.sentences, sentences)
+        for s in sorted(dict.fromkeys(picked), key=lambda s: order[s.id])
         if WITHHELD not in s.text  # the marker of a withheld sentence is no key point
     ]
-    return points, result
+    return points[:MAX_KEY_POINTS], calls, reasks
 
 
 def summarize(
@@ -203,7 +242,9 @@ def summarize(
         backend, prompt, OverviewDraft, model=model, max_reasks=max_reasks, max_tokens=700
     )
     draft = result.value
-    key_points, picked = _key_points(number_sentences(shown), backend, model, max_reasks)
+    key_points, point_calls, point_reasks = _key_points(
+        number_sentences(shown), backend, model, max_reasks
+    )
     figures, figure_problems = _grounded_figures(draft, article, english)
     checks = [
         Check(name="key_points_verbatim", passed=True, details=[]),
@@ -220,5 +261,5 @@ def summarize(
         outlet=_outlet(draft.outlet, article),
         checks=checks,
         warnings=warnings,
-        meta=RunMeta.from_calls(model, result.calls + picked.calls, result.reasks + picked.reasks),
+        meta=RunMeta.from_calls(model, result.calls + point_calls, result.reasks + point_reasks),
     )
