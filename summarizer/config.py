@@ -100,6 +100,10 @@ class Settings(BaseSettings):
         None, description="base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio)"
     )
     api_key: SecretStr | None = Field(None, description="key for that server, if it wants one")
+    allow_private_urls: bool = Field(
+        False,
+        description="read URLs on loopback, private and link-local addresses (SSRF guard off)",
+    )
     allowed_models: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="shell patterns of the models `serve` offers (empty: any)"
     )

@@ -161,7 +161,8 @@ def demo_reply(request: Request) -> str:
         }
     elif task == "keypoints":
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
-        payload = {"sentences": ids[:3]}
+        wanted = re.findall(r"of the (\d+) key sentence", request.messages[-1]["content"])
+        payload = {"sentences": ids[: int(wanted[-1]) if wanted else 3]}
     elif task == "translate_paragraph":
         return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
     elif task == "critique":

@@ -54,7 +54,9 @@ def run_item(
         stage = step
 
     try:
-        article = item.load(settings.max_input_bytes)
+        article = item.load(
+            settings.max_input_bytes, allow_private_urls=settings.allow_private_urls
+        )
         brief = make_brief(
             article,
             backend,

@@ -45,7 +45,9 @@ def estimate_batch(items: list[BatchItem], settings: Settings) -> Estimate:
     prompt = completion = unreadable = 0
     for item in items:
         try:
-            article = item.load(settings.max_input_bytes)
+            article = item.load(
+                settings.max_input_bytes, allow_private_urls=settings.allow_private_urls
+            )
         except SummarizerError:
             unreadable += 1
             continue

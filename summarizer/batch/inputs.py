@@ -1,5 +1,5 @@
 """What a batch reads: a directory of articles, a glob, or a JSONL file of
-``{"id": ..., "text" | "path" | "html": ...}`` records. Each item loads lazily, so one bad
+``{"id": ..., "text" | "path" | "html" | "url": ...}`` records. Each item loads lazily, so one bad
 article becomes one error record instead of stopping the batch."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.errors import InputError, InputTooLargeError
+from summarizer.fetch import load_url
 from summarizer.ingest import article_from_text, load_article
 from summarizer.schemas import Article
 
@@ -23,11 +24,17 @@ class BatchItem:
     path: Path | None = None
     text: str | None = None
     html: bool = False
+    url: str | None = None
     problem: str | None = None  # a malformed JSONL record: reported as this item's error
 
-    def load(self, max_bytes: int) -> Article:
+    def load(self, max_bytes: int, *, allow_private_urls: bool = False) -> Article:
         if self.problem is not None:
             raise InputError(f"{self.id}: {self.problem}")
+        if self.url is not None:
+            try:
+                return load_url(self.url, max_bytes=max_bytes, allow_private=allow_private_urls)
+            except InputError as exc:
+                raise type(exc)(f"{self.id}: {exc}") from None
         if self.path is not None:
             return load_article(self.path, name=self.id, max_bytes=max_bytes)
         text = self.text or ""
@@ -58,8 +65,12 @@ def _from_jsonl(path: Path) -> Iterator[BatchItem]:
                 yield BatchItem(id=item_id, text=record["html"], html=True)
             elif isinstance(record.get("path"), str):
                 yield BatchItem(id=item_id, path=(base / record["path"]).resolve())
+            elif isinstance(record.get("url"), str):
+                yield BatchItem(id=item_id, url=record["url"])
             else:
-                yield BatchItem(id=item_id, problem='record has none of "text", "html" or "path"')
+                yield BatchItem(
+                    id=item_id, problem='record has none of "text", "html", "path" or "url"'
+                )
 
 
 def discover_items(source: str) -> list[BatchItem]:

@@ -85,11 +85,19 @@ def engine_options(func: F) -> F:
 
 
 def read_article(source: str, settings: Settings, to_script: str | None = None) -> Article:
+    from summarizer.fetch import is_url, load_url
     from summarizer.ingest import load_article
 
     script: Script | None = "simplified" if to_script == "simplified" else None
     if to_script == "traditional":
         script = "traditional"
+    if is_url(source):
+        return load_url(
+            source,
+            max_bytes=settings.max_input_bytes,
+            allow_private=settings.allow_private_urls,
+            to_script=script,
+        )
     if source == "-":
         data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
         return load_article(

@@ -68,6 +68,12 @@ MAX_CONNECTIONS = 512
     help="Allow a non-loopback --host without SUMMARIZER_API_TOKEN (anyone who reaches it can "
     "use it, and spend your provider keys).",
 )
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let clients brief URLs on loopback, private and link-local addresses (off: the service "
+    "would otherwise be a proxy into its own network).",
+)
 @model_option
 @engine_options
 @click.pass_context
@@ -84,6 +90,7 @@ def serve(
     max_jobs: int,
     job_timeout_s: float,
     body_timeout_s: float,
+    allow_private_urls: bool,
 ) -> None:
     """Run the HTTP service and the reader page (token auth when SUMMARIZER_API_TOKEN is set).
 
@@ -103,7 +110,9 @@ def serve(
                 "pass --insecure-no-auth if anyone who can reach it may use it"
             )
         )
-    settings = settings_of(ctx).with_overrides(model=model)
+    settings = settings_of(ctx).with_overrides(
+        model=model, allow_private_urls=allow_private_urls or None
+    )
     cache_dir = settings.resolved_cache_dir()
     try:  # the service keeps its batch jobs there: an unusable one is a configuration error
         cache_dir.mkdir(parents=True, exist_ok=True)

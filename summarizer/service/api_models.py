@@ -13,11 +13,17 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, description="The article as plain text.")
     html: str | None = Field(default=None, description="The article as a saved HTML page.")
+    url: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The article's web address (http or https; public addresses only unless "
+        "the service allows private ones).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:
-        if (self.text is None) == (self.html is None):
-            raise ValueError('give exactly one of "text" or "html"')
+        if sum(v is not None for v in (self.text, self.html, self.url)) != 1:
+            raise ValueError('give exactly one of "text", "html" or "url"')
         return self
 
 
@@ -37,6 +43,7 @@ class BatchItemIn(BaseModel):
     id: str = Field(min_length=1, max_length=200)
     text: str | None = None
     html: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
 
 
 class BatchIn(BaseModel):

@@ -20,6 +20,7 @@ from summarizer.cache import CacheStore
 from summarizer.config import Settings
 from summarizer.errors import InputTooLargeError, ModelUnavailableError
 from summarizer.factory import make_backend, open_response_cache
+from summarizer.fetch import load_url
 from summarizer.grounding.glossary import Glossary, load_glossary, parse_glossary
 from summarizer.ingest import article_from_text
 from summarizer.schemas import Article
@@ -115,8 +116,12 @@ class ServiceState:
         return PipelineOptions.from_settings(self.settings, glossary=glossary)
 
     def article(self, body: ArticleIn) -> Article:
-        text = body.text if body.text is not None else body.html or ""
         limit = self.settings.max_input_bytes
+        if body.url is not None:
+            return load_url(
+                body.url, max_bytes=limit, allow_private=self.settings.allow_private_urls
+            )
+        text = body.text if body.text is not None else body.html or ""
         if len(text.encode("utf-8", errors="replace")) > limit:
             raise InputTooLargeError(f"article: input is over the {limit:,}-byte limit")
         return article_from_text(text, name="request", html=body.html is not None)
