@@ -43,3 +43,7 @@ class ParseError(SummarizerError):
         super().__init__(message)
         self.last_reply = last_reply
         self.reason = reason
+
+
+class CancelledError(SummarizerError):
+    """The work was cancelled (a client went away, a user pressed cancel) before it finished."""

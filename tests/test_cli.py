@@ -156,3 +156,49 @@ def test_quiet_and_per_command_no_cache(tmp_path: Path) -> None:
     batch = run("batch", str(SEEDS_DIR), "-o", str(out), "-m", "fake", "--no-cache", "--limit", "2")
     assert batch.returncode == 0, batch.stderr.decode()
     assert json.loads(run("cache", "stats").stdout).get("entries", 0) == 0
+
+
+def run_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """The CLI with its stderr on a pseudo-terminal (as a person at a shell sees it)."""
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", *args],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    stdout = process.stdout.read().decode() if process.stdout else ""
+    os.close(controller)
+    return process.wait(timeout=60), stdout, shown.decode(errors="replace")
+
+
+def test_brief_on_a_terminal_shows_each_paragraph_as_it_is_translated() -> None:
+    code, stdout, shown = run_on_a_terminal("brief", str(seed("003")), "-m", "fake?latency=0.01")
+    assert code == 0, shown
+    # Every paragraph's English went by on the terminal, with its id, before the brief.
+    assert shown.count("[FAKE translation]") >= 30 and "p39" in shown
+    assert "translate" in shown and "/" in shown  # the bar: step, count done of total
+    assert stdout.startswith("# ")  # the brief itself went to stdout, after the progress
+    quiet_code, quiet_out, quiet_shown = run_on_a_terminal(
+        "-q", "brief", str(seed("003")), "-m", "fake"
+    )
+    assert quiet_code == 0 and "[FAKE translation]" not in quiet_shown
+    assert quiet_out.startswith("# ")
+    json_code, json_out, _ = run_on_a_terminal("brief", str(seed("003")), "-m", "fake", "--json")
+    assert json_code == 0 and Brief.model_validate_json(json_out).translation is not None

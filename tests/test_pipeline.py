@@ -450,7 +450,7 @@ def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:
-    from summarizer.tasks.translate import clean_plain_reply
+    from summarizer.tasks.replies import clean_plain_reply
 
     assert clean_plain_reply(reply) == expected
 

@@ -18,6 +18,7 @@ from summarizer.cli.common import (
     read_article,
     settings_of,
 )
+from summarizer.cli.live import LiveBrief
 from summarizer.errors import SummarizerError
 
 
@@ -58,14 +59,19 @@ def brief(
                 f"{article.name}: {len(article.paragraphs)} paragraphs, {article.language}; model {settings.model}",
                 err=True,
             )
-        result = make_brief(
-            article,
-            make_backend(settings),
-            model=settings.model,
-            options=PipelineOptions.from_settings(settings, refine=refine),
-            target=target,
-            on_progress=StderrProgress(quiet(ctx)),
-        )
+        live = LiveBrief(quiet(ctx))
+        try:
+            result = make_brief(
+                article,
+                make_backend(settings),
+                model=settings.model,
+                options=PipelineOptions.from_settings(settings, refine=refine),
+                target=target,
+                on_progress=live.progress,
+                on_event=live.event,
+            )
+        finally:
+            live.stop()
     except SummarizerError as exc:
         fail(exc)
     click.echo(result.model_dump_json(indent=2) if as_json else brief_markdown(result))

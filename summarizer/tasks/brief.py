@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from summarizer import __version__
 from summarizer.backends.base import Backend
 from summarizer.schemas import Article, Brief, Paragraph, RunMeta, Translation
-from summarizer.tasks.common import Progress, no_progress
+from summarizer.tasks.common import OnEvent, Progress, no_events, no_progress
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.stance import label_stance
 from summarizer.tasks.summarize import summarize
@@ -28,17 +28,25 @@ def make_brief(
     options: PipelineOptions | None = None,
     target: str | None = None,
     on_progress: Progress = no_progress,
+    on_event: OnEvent = no_events,
 ) -> Brief:
-    """Run the whole pipeline on a cleaned article.
+    """Run the whole pipeline on a cleaned article; ``on_event`` gets each part as it is done
+    (the article, every translated paragraph, the summary, the stance).
 
     Raises:
         ParseError, BackendError: a step failed after its retries and re-asks.
     """
     options = options or PipelineOptions()
     translation = None
+    on_event("article", article)
     if article.language in ("zh", "mixed"):
         translation = translate(
-            article, backend, model=model, options=options, on_progress=on_progress
+            article,
+            backend,
+            model=model,
+            options=options,
+            on_progress=on_progress,
+            on_paragraph=lambda paragraph: on_event("paragraph", paragraph),
         )
     english = english_paragraphs(article, translation)
     title = translation.title if translation else article.title
@@ -52,10 +60,12 @@ def make_brief(
         title=title,
         max_reasks=options.max_reasks,
     )
+    on_event("summary", summary)
     on_progress("stance", 0, 1)
     stance = label_stance(
         article, english, backend, model=model, target=target, max_reasks=options.max_reasks
     )
+    on_event("stance", stance)
     on_progress("done", 1, 1)
     metas = [m for m in (translation.meta if translation else None, summary.meta, stance.meta) if m]
     # The summary and the stance both name a withheld sentence: say it once.

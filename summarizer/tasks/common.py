@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
 from summarizer.ingest.injection import may_give_orders, withhold_instructions
 from summarizer.schemas import Paragraph
 
 Progress = Callable[[str, int, int], None]
+# A finished part of a brief as soon as it exists: "article", "paragraph" (one translated
+# paragraph), "summary", "stance". Streaming clients show them while the rest is still running.
+OnEvent = Callable[[str, BaseModel], None]
 
 
 def no_progress(step: str, done: int, total: int) -> None:
     """The default progress callback: report nothing."""
+
+
+def no_events(kind: str, payload: BaseModel) -> None:
+    """The default event callback: nobody is streaming."""
 
 
 def embed_safely(text: str) -> str:

@@ -3,7 +3,7 @@ one targeted re-ask per failing paragraph."""
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,25 +34,11 @@ from summarizer.schemas import (
 from summarizer.structured.reask import Structured, call_record, complete_structured
 from summarizer.tasks.common import Progress, embed_safely, no_progress
 from summarizer.tasks.options import Mode, PipelineOptions
+from summarizer.tasks.replies import clean_plain_reply
 from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, repair
 
 CONTEXT_CHARS = 300
 PLAIN_PROMPT_TOKENS = 80  # about 80 Chinese characters: one news sentence or two
-_FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
-_PROMPT_MARKERS = (
-    "TRANSLATE_THIS",
-    "CONTEXT_BEFORE",
-    "<ARTICLE>",
-    "＜ARTICLE＞",
-    "<GLOSSARY>",
-    "DATA TO WORK ON",
-)
-_PREAMBLE = re.compile(
-    r"^(?:sure|certainly|here is|here's|the (?:english )?translation)\b.*[:：]$",
-    re.IGNORECASE | re.DOTALL,
-)
-_NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
-_LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
@@ -140,25 +126,6 @@ def _translate_items(
             validate=_expect_ids(expected),
         )
     )
-
-
-def clean_plain_reply(reply: str) -> str:
-    """A plain-text translation without fences, preambles, notes or wrapping quotation marks.
-
-    Returns an empty string for a reply that echoes the prompt instead of translating.
-    """
-    text = _FENCE.sub("", reply.strip()).strip()
-    if any(marker in text.upper() for marker in _PROMPT_MARKERS):
-        return ""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-    if len(blocks) > 1 and _PREAMBLE.match(blocks[0]):
-        blocks = blocks[1:]
-    while len(blocks) > 1 and _NOTE.match(blocks[-1]):
-        blocks = blocks[:-1]
-    text = _LABEL.sub("", "\n\n".join(blocks)).strip()
-    if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
-        text = text[1:-1].strip()
-    return text
 
 
 def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None = None) -> str:
@@ -278,13 +245,15 @@ def translate(
     model: str,
     options: PipelineOptions | None = None,
     on_progress: Progress = no_progress,
+    on_paragraph: Callable[[TranslatedParagraph], None] | None = None,
 ) -> Translation:
     """Translate every paragraph of ``article`` into English, keeping ids and order.
 
     ``options.mode`` is ``"chunks"`` (JSON, several paragraphs a call) or ``"paragraphs"`` (plain
     text, one a call), by default chosen from the backend's capabilities (``default_mode``);
     ``options.refine`` asks the model to critique the draft and re-translates the faulted
-    paragraphs (more calls; the eval harness shows whether it pays on a model).
+    paragraphs (more calls; the eval harness shows whether it pays on a model). ``on_paragraph``
+    gets each paragraph as soon as all of its pieces are translated and checked.
 
     Raises:
         ParseError: a paragraph could not be translated into valid output even alone.
@@ -302,6 +271,7 @@ def translate(
     texts = {p.id: p.text for p in article.paragraphs}
     order = article.paragraph_ids()
     english_parts: dict[str, list[str]] = {pid: [] for pid in order}
+    pieces = Counter(piece.id for chunk in chunks for piece in chunk)
     for index, chunk in enumerate(chunks):
         on_progress("translate", index, len(chunks))
         items, datelines = _without_datelines([(_piece_key(p), p.text) for p in chunk])
@@ -330,7 +300,11 @@ def translate(
             if key == "title":
                 english_parts.setdefault("title", []).append(english)
             else:
-                english_parts[key.split(".")[0]].append(english)
+                pid = key.split(".")[0]
+                english_parts[pid].append(english)
+                if on_paragraph is not None and len(english_parts[pid]) == pieces[pid]:
+                    whole = " ".join(english_parts[pid])
+                    on_paragraph(TranslatedParagraph(id=pid, source=texts[pid], text=whole))
     on_progress("translate", len(chunks), len(chunks))
     return _assemble(article, english_parts, run)
 

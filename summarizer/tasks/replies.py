@@ -1,0 +1,41 @@
+"""Plain-text model replies made clean: what a small model wraps around a translation (fences,
+"Here is the translation:", notes, quotation marks) taken off, and an echoed prompt refused."""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
+_PROMPT_MARKERS = (
+    "TRANSLATE_THIS",
+    "CONTEXT_BEFORE",
+    "<ARTICLE>",
+    "＜ARTICLE＞",
+    "<GLOSSARY>",
+    "DATA TO WORK ON",
+)
+_PREAMBLE = re.compile(
+    r"^(?:sure|certainly|here is|here's|the (?:english )?translation)\b.*[:：]$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
+
+
+def clean_plain_reply(reply: str) -> str:
+    """A plain-text translation without fences, preambles, notes or wrapping quotation marks.
+
+    Returns an empty string for a reply that echoes the prompt instead of translating.
+    """
+    text = _FENCE.sub("", reply.strip()).strip()
+    if any(marker in text.upper() for marker in _PROMPT_MARKERS):
+        return ""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) > 1 and _PREAMBLE.match(blocks[0]):
+        blocks = blocks[1:]
+    while len(blocks) > 1 and _NOTE.match(blocks[-1]):
+        blocks = blocks[:-1]
+    text = _LABEL.sub("", "\n\n".join(blocks)).strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
+        text = text[1:-1].strip()
+    return text
