@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,9 @@ def test_reader_page_renders_a_brief(tmp_path: Path) -> None:
             page.fill("#text", seed("003").read_text(encoding="utf-8"))
             page.fill("#target", target)
             page.click("#submit")
-            page.wait_for_selector("#brief:not([hidden])", timeout=120_000)
+            page.wait_for_function(
+                "document.querySelector('#status').textContent === 'Done.'", timeout=120_000
+            )
             assert page.inner_text("#headline").strip()
             assert target in page.inner_text("#stance")
             assert page.locator("#points li").count() >= 1
@@ -110,5 +113,50 @@ def test_a_dropped_gbk_file_is_decoded(tmp_path: Path) -> None:
             page.wait_for_function("document.getElementById('status').className === 'error'")
             assert "junk.bin" in page.inner_text("#status")
             browser.close()
+    finally:
+        server.stop()
+
+
+def test_reader_page_shows_paragraphs_as_they_come_and_cancel_stops_the_server(
+    tmp_path: Path,
+) -> None:
+    """A slow fake model: the English fills in row by row before the brief is done, and Cancel
+    stops the server's model work (counted in its response cache)."""
+    import diskcache
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    allow_loopback()
+    server = Server(tmp_path / "cache", model="fake?latency=0.3").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url + "/")
+            page.wait_for_selector("#model option[value='fake?latency=0.3']", state="attached")
+            page.fill("#text", seed("003").read_text(encoding="utf-8"))
+            page.click("#submit")
+            # Three rows translated while the rest still wait: shown before the end.
+            page.wait_for_function(
+                "document.querySelectorAll('#paragraphs td.pending').length > 0 && "
+                "document.querySelectorAll('#paragraphs tbody tr').length === 39 && "
+                "39 - document.querySelectorAll('#paragraphs td.pending').length >= 3",
+                timeout=60_000,
+            )
+            assert page.locator("#progress").is_visible()
+            assert page.is_visible("#cancel")
+            page.click("#cancel")
+            page.wait_for_function(
+                "document.querySelector('#status').textContent === 'Cancelled.'", timeout=10_000
+            )
+            browser.close()
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{server.url}/healthz").json()["model_work_running"]:
+            assert time.monotonic() < deadline, "the server kept working after the cancel"
+            time.sleep(0.05)
+        with diskcache.Cache(str(tmp_path / "cache" / "responses")) as cache:
+            calls = len(cache)
+        # 39 paragraphs and the summary and stance calls were due; the cancel stopped them.
+        assert 3 <= calls <= 8, calls
     finally:
         server.stop()

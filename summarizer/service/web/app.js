@@ -77,27 +77,82 @@ function render(brief) {
   $("brief").hidden = false;
 }
 
+// The brief streams in as Server-Sent Events: the paragraphs' English appears as the model
+// writes it; Cancel closes the stream, and the server stops the model work still to come.
+let running = null;
+
+function showArticle(article) {
+  $("brief").hidden = false;
+  $("headline").textContent = article.title || "Translating…";
+  $("paragraphs").tBodies[0].replaceChildren(...article.paragraphs.map((p) => {
+    const row = el("tr"); row.dataset.id = p.id;
+    row.append(el("td", p.id), el("td", p.text), el("td", article.language === "en" ? "(English source)" : "…", "pending"));
+    return row;
+  }));
+  $("progress").max = article.language === "en" ? 2 : article.paragraphs.length + 2;
+  $("progress").value = 0;
+}
+
+function showParagraph(paragraph) {
+  const row = document.querySelector('#paragraphs tr[data-id="' + paragraph.id + '"]');
+  if (row) { row.cells[2].textContent = paragraph.text; row.cells[2].className = ""; }
+  $("progress").value += 1;
+  $("status").textContent = "Translated " + paragraph.id + "…";
+}
+
+function onEvent(kind, data) {
+  if (kind === "article") showArticle(data);
+  else if (kind === "paragraph") showParagraph(data);
+  else if (kind === "summary") { $("progress").value += 1; $("status").textContent = "Summary done; labelling the stance…"; }
+  else if (kind === "stance") $("progress").value += 1;
+  else if (kind === "done") { render(data); $("status").textContent = "Done."; }
+  else if (kind === "error") throw new Error(data.error.code + ": " + data.error.message);
+}
+
+async function readEvents(response) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const frame = buffer.slice(0, end); buffer = buffer.slice(end + 2);
+      const kind = (frame.match(/^event: (.*)$/m) || [])[1];
+      const data = (frame.match(/^data: (.*)$/m) || [])[1];
+      if (kind && data) onEvent(kind, JSON.parse(data));
+    }
+  }
+}
+
 async function submit(event) {
   event.preventDefault();
+  const url = $("url").value.trim();
   const text = $("text").value.trim();
-  if (!text) { $("status").textContent = "Paste an article or choose a file first."; return; }
-  const isHtml = /^\s*<(!doctype|html)/i.test(text);
+  if (!url && !text) { $("status").textContent = "Give a web address, paste an article or choose a file first."; return; }
   const body = { model: $("model").value || null, target: $("target").value.trim() || null };
-  body[isHtml ? "html" : "text"] = text;
-  $("submit").disabled = true;
+  if (url) body.url = url;
+  else body[/^\s*<(!doctype|html)/i.test(text) ? "html" : "text"] = text;
+  running = new AbortController();
+  $("submit").disabled = true; $("cancel").hidden = false; $("progress").hidden = false;
+  $("progress").removeAttribute("value");
   $("status").className = "";
   $("status").textContent = "Working… a local model takes a few minutes for a long article.";
   try {
-    const response = await fetch("/v1/brief", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) });
-    const data = await response.json();
-    if (!response.ok) throw new Error(data.error ? data.error.code + ": " + data.error.message : response.statusText);
-    render(data);
-    $("status").textContent = "Done.";
+    const response = await fetch("/v1/brief/stream", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body), signal: running.signal });
+    if (!response.ok) {
+      const data = await response.json();
+      throw new Error(data.error ? data.error.code + ": " + data.error.message : response.statusText);
+    }
+    await readEvents(response);
   } catch (error) {
     $("status").className = "error";
-    $("status").textContent = String(error.message || error);
+    $("status").textContent = error.name === "AbortError" ? "Cancelled." : String(error.message || error);
   } finally {
-    $("submit").disabled = false;
+    running = null;
+    $("submit").disabled = false; $("cancel").hidden = true; $("progress").hidden = true;
   }
 }
 
@@ -120,6 +175,7 @@ async function readFile(file) {
 }
 
 $("form").addEventListener("submit", submit);
+$("cancel").addEventListener("click", () => { if (running) running.abort(); });
 $("file").addEventListener("change", (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
 $("text").addEventListener("dragover", (e) => { e.preventDefault(); $("text").classList.add("drop"); });
 $("text").addEventListener("dragleave", () => $("text").classList.remove("drop"));
