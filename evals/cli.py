@@ -115,6 +115,25 @@ def report_command(run_dirs: tuple[Path, ...], output: Path) -> None:
     click.echo(write_report(list(run_dirs), output))
 
 
+@eval_group.command("rescore")
+@click.argument(
+    "run_dirs",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def rescore_command(run_dirs: tuple[Path, ...]) -> None:
+    """Score stored runs again with this version's scoring (no model calls)."""
+    from evals.run import rescore_run
+
+    for run_dir in run_dirs:
+        try:
+            rescore_run(run_dir)
+        except (ValueError, KeyError, OSError) as exc:
+            raise click.ClickException(f"{run_dir}: cannot rescore ({exc})") from None
+        click.echo(f"{run_dir}: rescored")
+
+
 @eval_group.command("compare")
 @click.argument("run_a", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument(

@@ -161,3 +161,42 @@ def _write_run(
         json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return run
+
+
+def rescore_run(out_dir: Path) -> dict[str, Any]:
+    """Score a run's stored examples again with this harness's scoring (a scoring fix must not
+    need the model run again). ``run.json`` keeps what ran and says when and by which commit it
+    was rescored; the majority-class rows, which need no model, are kept as they are."""
+    run_file = out_dir / "run.json"
+    run: dict[str, Any] = json.loads(run_file.read_text(encoding="utf-8"))
+    records = [
+        json.loads(line)
+        for line in (out_dir / "examples.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    glossary = load_glossary(None)
+    if run.get("glossary") != glossary.version:
+        raise ValueError(
+            f"{out_dir}: run with glossary {run.get('glossary')}, not {glossary.version}"
+        )
+    labels = run.get("stance_labels", {})
+    for key, system in run["totals"].items():
+        if system["variant"] == "baseline":
+            continue
+        mine = [
+            r
+            for r in records
+            if (r["dataset"], r["model"], r["variant"])
+            == (system["dataset"], system["model"], system["variant"])
+        ]
+        if system["dataset"] in labels:
+            metrics = score_system(mine, glossary, tuple(labels[system["dataset"]]))
+        else:
+            metrics = score_system(mine, glossary)
+        run["totals"][key]["metrics"] = metrics
+    run["rescored"] = {
+        "git_commit": _git_commit(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    run_file.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return run

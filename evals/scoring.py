@@ -11,7 +11,7 @@ import numpy as np
 
 from evals.metrics import (
     SEED_LABELS,
-    glossary_accuracy,
+    glossary_hits,
     han_free_share,
     majority_label,
     number_preservation,
@@ -39,11 +39,10 @@ def translation_scores(records: list[dict[str, Any]], glossary: Glossary) -> dic
     outputs = [s["output"] for s in segments]
     references = [s["reference"] for s in segments]
     sources = [s["source"] for s in segments]
-    names = [
-        (glossary_accuracy([s], [o], glossary), len(glossary.terms_in(s)))
-        for s, o in zip(sources, outputs, strict=True)
-    ]
-    named = [(score or 0.0) * count for score, count in names if count]
+    # Per segment (hits, names), places left out of both: a segment naming only places is not
+    # a segment with names (it used to count as one with every name wrong).
+    names = [glossary_hits(s, o, glossary) for s, o in zip(sources, outputs, strict=True)]
+    named = [float(hits) for hits, count in names if count]
     name_counts = [count for _, count in names if count]
     needed = [len(extract_quantities(s)) for s in sources]
     kept = [

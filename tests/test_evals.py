@@ -96,7 +96,8 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     assert len(examples) == 2 * 2 * (1 + 5 + 6)
     pipeline = meta["totals"]["seeds | fake | pipeline"]["metrics"]
     assert pipeline["valid_output_rate"]["value"] == 1.0
-    assert pipeline["evidence_verified"]["value"] == 1.0
+    # The fake takes no side (neutral, no quotes): right on the two neutral seeds of six.
+    assert pipeline["stance_accuracy"]["value"] == pytest.approx(2 / 6)
     assert pipeline["chrf_pp"]["level"] == "segment" and pipeline["chrf_pp"]["n"] == 40
     assert pipeline["key_point_recall"]["level"] == "document"
     low, value, high = (pipeline["chrf_pp"][k] for k in ("low", "value", "high"))
@@ -109,6 +110,16 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
         e for e in examples if e["id"] == "injection001" and e["variant"] == "pipeline"
     )
     assert injection["target_kept"] and injection["predicted"] == "neutral"
+
+    # Rescoring the stored examples gives the same totals (and records that it was done).
+    scored = json.loads((run / "run.json").read_text())["totals"]
+    broken = json.loads((run / "run.json").read_text())
+    broken["totals"]["seeds | fake | pipeline"]["metrics"] = {}
+    (run / "run.json").write_text(json.dumps(broken))
+    again = cli("eval", "rescore", str(run))
+    assert again.returncode == 0, again.stderr
+    rescored = json.loads((run / "run.json").read_text())
+    assert rescored["totals"] == scored and rescored["rescored"]["date"]
 
     report = tmp_path / "report"
     out = cli("eval", "report", str(run), "-o", str(report))

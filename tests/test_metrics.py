@@ -142,3 +142,20 @@ def test_paired_corpus_test_calls_no_difference_chance() -> None:
     assert paired_corpus_test("chrf", hyps, list(hyps), refs).p_value == 1.0
     worse = paired_corpus_test("chrf", hyps, ["x", "y", "z", "w"], refs)
     assert worse.b < worse.a and worse.real
+
+
+def test_segments_naming_only_places_do_not_count_against_the_glossary_score() -> None:
+    from evals.scoring import translation_scores
+
+    def record(source: str, output: str) -> dict[str, object]:
+        segment = {"id": source, "source": source, "reference": output, "output": output}
+        return {"segments": [segment]}
+
+    records = [
+        record("北京的天气很好。", "The weather in Beijing is fine."),  # a place only
+        record("黄仁勋在北京说。", "Jensen Huang spoke in Beijing."),
+        record("寒武纪上市了。", "Cambric went public."),
+    ]
+    scores = translation_scores(records, builtin_glossary())
+    assert scores["glossary_accuracy"]["value"] == 0.5
+    assert scores["glossary_accuracy"]["n"] == 2  # segments with a name that is not a place
