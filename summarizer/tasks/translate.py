@@ -39,6 +39,7 @@ from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, rep
 
 CONTEXT_CHARS = 300
 PLAIN_PROMPT_TOKENS = 80  # about 80 Chinese characters: one news sentence or two
+PLAIN_PROMPT_VERSION = 1
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
@@ -141,7 +142,7 @@ def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None 
         and not run.glossary.terms_in(text)
         and estimate_tokens(text) <= PLAIN_PROMPT_TOKENS
     ):
-        prompt = render("translate_plain", text=text)
+        prompt = render("translate_plain", version=PLAIN_PROMPT_VERSION, text=text)
     else:
         prompt = render(
             "translate_paragraph",
