@@ -160,3 +160,64 @@ def test_reader_page_shows_paragraphs_as_they_come_and_cancel_stops_the_server(
         assert 3 <= calls <= 8, calls
     finally:
         server.stop()
+
+
+def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Path) -> None:
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    allow_loopback()
+    server = Server(tmp_path / "cache").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}, accept_downloads=True
+            )
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            page.goto(server.url + "/")
+            page.wait_for_selector("#model option[value='fake']", state="attached")
+            # Keyboard only: fill the text, tab to the button, press Enter.
+            page.fill("#text", seed("003").read_text(encoding="utf-8"))
+            page.focus("#target")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "submit"
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                "document.querySelector('#status').textContent === 'Done.'", timeout=60_000
+            )
+            # No horizontal scroll on a phone.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, width
+            # A paragraph that failed a check carries a badge saying so in plain words.
+            badge = page.locator('#paragraphs tr[data-id="p2"] .badge')
+            assert "too short or too long" in (badge.get_attribute("title") or "")
+            # Export: JSON and Markdown files, and the Markdown on the clipboard.
+            with page.expect_download() as saved:
+                page.click("#save-json")
+            data = json.loads(Path(saved.value.path()).read_text(encoding="utf-8"))
+            assert data["stance"]["target"] and len(data["article"]["paragraphs"]) == 39
+            with page.expect_download() as saved_md:
+                page.click("#save-md")
+            assert Path(saved_md.value.path()).read_text(encoding="utf-8").startswith("# ")
+            page.click("#copy-md")
+            page.wait_for_function(
+                "document.querySelector('#status').textContent === 'Markdown copied.'"
+            )
+            assert page.evaluate("navigator.clipboard.readText()").startswith("# ")
+            # History survives a reload and opens the stored brief.
+            page.reload()
+            page.wait_for_selector("#history-box:not([hidden])")
+            page.locator("#history button").first.click()
+            assert page.locator("#paragraphs tbody tr").count() == 39
+            shots = Path(os.environ.get("SUMMARIZER_SCREENSHOT_DIR", tmp_path))
+            page.screenshot(path=str(shots / "reader-mobile.png"), full_page=False)
+            page.emulate_media(color_scheme="dark")
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == "rgb(21, 25, 30)"
+            page.screenshot(path=str(shots / "reader-dark.png"), full_page=False)
+            browser.close()
+    finally:
+        server.stop()

@@ -7,6 +7,7 @@ import asyncio
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from summarizer.render import brief_markdown
 from summarizer.schemas import Article, Brief, Translation
 from summarizer.service.api_models import ArticleIn, BriefIn, TranslateIn
 from summarizer.service.state import ServiceState, result_key
@@ -54,5 +55,14 @@ def articles_router(state: ServiceState) -> APIRouter:
         return Response(
             payload, media_type="application/json", headers={"X-Summarizer-Cache": "miss"}
         )
+
+    @router.post(
+        "/v1/markdown",
+        response_class=Response,
+        responses={200: {"content": {"text/markdown": {}}}},
+    )
+    async def markdown(brief: Brief) -> Response:
+        """A brief (as ``/v1/brief`` returns it) as the Markdown the CLI prints."""
+        return Response(brief_markdown(brief), media_type="text/markdown; charset=utf-8")
 
     return router

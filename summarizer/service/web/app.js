@@ -40,7 +40,9 @@ function highlight(ids, quote) {
 
 function refs(ids, quote) {
   return ids.map((id) => {
-    const link = el("span", "[" + id + "]", "ref");
+    const link = el("button", "[" + id + "]", "ref");
+    link.type = "button";
+    link.setAttribute("aria-label", "show paragraph " + id);
     link.addEventListener("click", () => highlight([id], quote));
     return link;
   });
@@ -69,12 +71,72 @@ function render(brief) {
   $("warnings-box").hidden = brief.warnings.length === 0;
   const english = {};
   if (brief.translation) brief.translation.paragraphs.forEach((p) => { english[p.id] = p.text; });
+  const problems = paragraphProblems(brief);
   $("paragraphs").tBodies[0].replaceChildren(...brief.article.paragraphs.map((p) => {
     const row = el("tr"); row.dataset.id = p.id;
-    row.append(el("td", p.id), el("td", p.text), el("td", english[p.id] || (brief.translation ? "" : "(English source)")));
+    const id = el("td", p.id);
+    (problems[p.id] || []).forEach((text) => {
+      const badge = el("span", "check", "badge"); badge.title = text; badge.setAttribute("aria-label", text);
+      id.append(" ", badge);
+    });
+    row.append(id, el("td", p.text), el("td", english[p.id] || (brief.translation ? "" : "(English source)")));
     return row;
   }));
   $("brief").hidden = false;
+  $("export").hidden = false;
+  current = brief;
+}
+
+// Check details name their paragraph ("p3: 25% from the source is missing"): a badge per row.
+const PLAIN = {
+  glossary_names: "a name is not written as the glossary says",
+  numbers_preserved: "a number of the source is missing or changed",
+  no_chinese_left: "Chinese characters are left in the English",
+  length_plausible: "the English looks too short or too long for the source",
+};
+function paragraphProblems(brief) {
+  const found = {};
+  (brief.translation ? brief.translation.checks : []).forEach((check) => {
+    (check.details || []).forEach((detail) => {
+      const m = detail.match(/^(p\d+)(?:\.\d+)?: (.*)$/);
+      if (m) (found[m[1]] = found[m[1]] || []).push((PLAIN[check.name] || check.name) + " (" + m[2] + ")");
+    });
+  });
+  return found;
+}
+
+let current = null;
+
+function download(name, type, text) {
+  const link = el("a"); link.download = name;
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  document.body.append(link); link.click(); link.remove();
+}
+
+async function markdown() {
+  const response = await fetch("/v1/markdown", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(current) });
+  if (!response.ok) throw new Error("could not render Markdown: " + response.status);
+  return response.text();
+}
+
+function slug() { return (current.summary.headline || "brief").toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60); }
+
+const HISTORY_KEY = "summarizer.history";
+function loadHistory() { try { return JSON.parse(localStorage.getItem(HISTORY_KEY)) || []; } catch (e) { return []; } }
+function remember(brief) {
+  const kept = loadHistory().filter((h) => h.brief.created_at !== brief.created_at);
+  kept.unshift({ headline: brief.summary.headline, at: brief.created_at, brief });
+  try { localStorage.setItem(HISTORY_KEY, JSON.stringify(kept.slice(0, 10))); } catch (e) { kept.pop(); }
+  showHistory();
+}
+function showHistory() {
+  const items = loadHistory();
+  $("history-box").hidden = items.length === 0;
+  $("history").replaceChildren(...items.map((h) => {
+    const li = el("li"); const open = el("button", h.headline, "link"); open.type = "button";
+    open.addEventListener("click", () => { render(h.brief); $("status").textContent = "From your history (" + h.at + ")."; });
+    li.append(open, el("span", " " + h.at, "muted")); return li;
+  }));
 }
 
 // The brief streams in as Server-Sent Events: the paragraphs' English appears as the model
@@ -105,7 +167,7 @@ function onEvent(kind, data) {
   else if (kind === "paragraph") showParagraph(data);
   else if (kind === "summary") { $("progress").value += 1; $("status").textContent = "Summary done; labelling the stance…"; }
   else if (kind === "stance") $("progress").value += 1;
-  else if (kind === "done") { render(data); $("status").textContent = "Done."; }
+  else if (kind === "done") { render(data); remember(data); $("status").textContent = "Done."; }
   else if (kind === "error") throw new Error(data.error.code + ": " + data.error.message);
 }
 
@@ -176,6 +238,13 @@ async function readFile(file) {
 
 $("form").addEventListener("submit", submit);
 $("cancel").addEventListener("click", () => { if (running) running.abort(); });
+$("copy-md").addEventListener("click", async () => {
+  try { await navigator.clipboard.writeText(await markdown()); $("status").textContent = "Markdown copied."; }
+  catch (error) { $("status").className = "error"; $("status").textContent = String(error.message || error); }
+});
+$("save-md").addEventListener("click", async () => download(slug() + ".md", "text/markdown", await markdown()));
+$("save-json").addEventListener("click", () => download(slug() + ".json", "application/json", JSON.stringify(current, null, 2)));
+showHistory();
 $("file").addEventListener("change", (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
 $("text").addEventListener("dragover", (e) => { e.preventDefault(); $("text").classList.add("drop"); });
 $("text").addEventListener("dragleave", () => $("text").classList.remove("drop"));
