@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from summarizer.cli.admin import cache, config, models
-from summarizer.cli.articles import brief, clean, fix_names, translate
+from summarizer.cli.articles import brief, clean, fix_names, translate, verify
 from summarizer.cli.common import fail
 from summarizer.cli.ops import batch
 from summarizer.cli.serve import serve
@@ -99,5 +99,5 @@ def main(
     ctx.meta["flags"] = flags
 
 
-for command in (brief, clean, translate, fix_names, batch, serve, models, cache, config):
+for command in (brief, clean, translate, verify, fix_names, batch, serve, models, cache, config):
     main.add_command(command)

@@ -186,3 +186,37 @@ def fix_names(
         for fix in fixes:
             click.echo(f"{fix.paragraph}\t{fix.wrong} -> {fix.right}\t(glossary: {fix.chinese})")
         click.echo(f"{len(fixes)} name(s) to fix", err=True)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("translation", type=click.Path(dir_okay=False, path_type=Path))
+@glossary_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def verify(
+    ctx: click.Context, source: str, translation: Path, glossary: Path | None, as_json: bool
+) -> None:
+    """Check TRANSLATION (English, made anywhere) against SOURCE (the Chinese: a file, a URL or -):
+    paragraph alignment, glossary and person names, numbers and dates, Chinese left untranslated.
+    Exits 1 when it finds a problem."""
+    from summarizer.ingest import read_limited
+    from summarizer.ingest.decode import decode_bytes
+    from summarizer.tasks.options import PipelineOptions
+    from summarizer.tasks.verify import verification_markdown, verify_translation
+
+    settings = settings_of(ctx).with_overrides(glossary=glossary)
+    try:
+        article = read_article(source, settings)
+        limit = settings.max_input_bytes
+        text, _ = decode_bytes(
+            read_limited(translation, str(translation), limit), str(translation), limit
+        )
+        result = verify_translation(article, text, PipelineOptions.from_settings(settings).glossary)
+    except SummarizerError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(verification_markdown(result, source, str(translation)), nl=False)
+    ctx.exit(0 if result.passed else 1)

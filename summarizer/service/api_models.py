@@ -38,6 +38,15 @@ class BriefIn(TranslateIn):
     target: str | None = Field(default=None, max_length=300)
 
 
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(description="The Chinese text.")
+    translation: str = Field(description="Its English translation, paragraphs in the same order.")
+    glossary: str | None = Field(
+        default=None, description="Extra glossary lines: chinese<TAB>english."
+    )
+
+
 class BatchItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=200)

@@ -7,12 +7,14 @@ import asyncio
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from summarizer.errors import InputTooLargeError
 from summarizer.render import brief_markdown
 from summarizer.schemas import Article, Brief, Translation
-from summarizer.service.api_models import ArticleIn, BriefIn, TranslateIn
+from summarizer.service.api_models import ArticleIn, BriefIn, TranslateIn, VerifyIn
 from summarizer.service.state import ServiceState, result_key
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.translate import translate
+from summarizer.tasks.verify import Verification, verify_translation
 
 
 def articles_router(state: ServiceState) -> APIRouter:
@@ -55,6 +57,21 @@ def articles_router(state: ServiceState) -> APIRouter:
         return Response(
             payload, media_type="application/json", headers={"X-Summarizer-Cache": "miss"}
         )
+
+    @router.post("/v1/verify", response_model=Verification)
+    async def verify(body: VerifyIn) -> Verification:
+        """Check an English translation made anywhere against its Chinese source (no model)."""
+
+        def check() -> Verification:
+            article = state.article(ArticleIn(text=body.source))
+            limit = settings.max_input_bytes
+            if len(body.translation.encode("utf-8", errors="replace")) > limit:
+                raise InputTooLargeError(f"translation: input is over the {limit:,}-byte limit")
+            return verify_translation(
+                article, body.translation, state.options(body.glossary).glossary
+            )
+
+        return await asyncio.to_thread(check)
 
     @router.post(
         "/v1/markdown",
