@@ -163,6 +163,14 @@ def demo_reply(request: Request) -> str:
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
         wanted = re.findall(r"of the (\d+) key sentence", request.messages[-1]["content"])
         payload = {"sentences": ids[: int(wanted[-1]) if wanted else 3]}
+    elif task == "compare":
+        # The first key point of each article "states the same claim": one group, plainly fake.
+        firsts: dict[str, str] = {}
+        for key, article in re.findall(
+            r"^\[(k\d+)\] \((A\d+)\)", _section(request, "ARTICLE"), re.M
+        ):
+            firsts.setdefault(article, key)
+        payload = {"groups": [list(firsts.values())] if len(firsts) > 1 else []}
     elif task == "translate_paragraph":
         return _fake_translation(_section(request, "TRANSLATE_THIS").strip())
     elif task == "critique":

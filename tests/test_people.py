@@ -31,6 +31,8 @@ def names(text: str) -> list[tuple[str, str]]:
         ("阳光照进超市，顾客在石家庄排队。", []),
         ("特朗普和黄仁勋会面，毛宁回应。", []),
         ("村民沿着蒋口河转移。", []),
+        # 高 is a surname, but 高带宽内存 is high-bandwidth memory.
+        ("擁有更大的高帶寬內存，數據處理速度更快。", []),
     ],
 )
 def test_people_are_found_once_in_pinyin(text: str, expected: list[tuple[str, str]]) -> None:

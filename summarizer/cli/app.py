@@ -15,6 +15,7 @@ import click
 from summarizer.cli.admin import cache, config, models
 from summarizer.cli.articles import brief, clean, fix_names, translate, verify
 from summarizer.cli.common import fail
+from summarizer.cli.compare import compare
 from summarizer.cli.ops import batch
 from summarizer.cli.serve import serve
 from summarizer.config import load_settings
@@ -99,5 +100,17 @@ def main(
     ctx.meta["flags"] = flags
 
 
-for command in (brief, clean, translate, verify, fix_names, batch, serve, models, cache, config):
+for command in (
+    brief,
+    clean,
+    translate,
+    verify,
+    compare,
+    fix_names,
+    batch,
+    serve,
+    models,
+    cache,
+    config,
+):
     main.add_command(command)

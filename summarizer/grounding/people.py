@@ -84,9 +84,16 @@ def _common_word(word: str) -> bool:
     usually a person (汪文斌) unless the dictionary counts it often. Unknown names come from
     jieba's HMM and are kept."""
     import jieba
+    import jieba.posseg
 
     frequency = int(jieba.dt.FREQ.get(word, 0))
-    return frequency > 0 if len(word) == 2 else frequency >= 100
+    if frequency > 0 if len(word) == 2 else frequency >= 100:
+        return True
+    # A surname character before a common word is often not a name at all: 高 + 带宽 is "high
+    # bandwidth". A given name that is such a word (verb, noun, time...) is left out.
+    given = word[1:]
+    tag = jieba.posseg.dt.word_tag_tab.get(given, "")
+    return len(given) == 2 and not tag.startswith("nr") and int(jieba.dt.FREQ.get(given, 0)) >= 100
 
 
 def _tokens(simplified: str) -> list[tuple[str, str]]:

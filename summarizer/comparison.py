@@ -1,0 +1,72 @@
+"""The ``Comparison`` of several briefs of one story: figures, entities, stances and claims side by
+side, each cell tied to a paragraph of its article. Versioned apart from ``Brief``."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel
+
+COMPARISON_SCHEMA_VERSION = "compare.1"
+
+
+class ComparedArticle(StrictModel):
+    label: str = Field(description="A1, A2, ...: how the tables name the article.")
+    name: str
+    outlet: str | None = None
+    headline: str
+    language: str
+
+
+class FigureRow(StrictModel):
+    """One quantity (normalised: 4600亿 = 460 billion, 百分之25 = 25%) and where each article
+    states it: article label → paragraph ids."""
+
+    value: str
+    kind: str
+    stated_in: dict[str, list[str]]
+
+
+class EntityRow(StrictModel):
+    name: str
+    type: str
+    named_in: list[str]
+
+
+class StanceCell(StrictModel):
+    label: StanceLabel
+    target: str
+    evidence: list[Evidence]
+
+
+class ClaimMention(StrictModel):
+    article: str
+    paragraph: str
+    text: str
+
+
+class SharedClaim(StrictModel):
+    """Key points of different articles that state the same claim (the model picked them by id;
+    code checked the ids)."""
+
+    mentions: list[ClaimMention]
+
+
+class Comparison(StrictModel):
+    schema_version: str = COMPARISON_SCHEMA_VERSION
+    articles: list[ComparedArticle]
+    figures: list[FigureRow]
+    entities: list[EntityRow]
+    stance: dict[str, StanceCell]
+    shared_claims: list[SharedClaim]
+    only_in: dict[str, list[ClaimMention]] = Field(
+        description="Key points no other article states, by article label."
+    )
+    warnings: list[str] = Field(default_factory=list)
+    meta: RunMeta
+
+
+class ClaimGroupsDraft(StrictModel):
+    """The model's answer: groups of key-point ids ("k3") that state the same claim."""
+
+    groups: list[list[str]] = Field(max_length=20)

@@ -1,0 +1,159 @@
+"""One story, several articles: brief each (cached), then line them up by code — the same figure
+across articles, who names whom, each stance with its quotes — and let the model do only what
+code cannot: say which key points of different articles state the same claim, by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from summarizer.backends.base import Backend
+from summarizer.comparison import (
+    ClaimGroupsDraft,
+    ClaimMention,
+    ComparedArticle,
+    Comparison,
+    EntityRow,
+    FigureRow,
+    SharedClaim,
+    StanceCell,
+)
+from summarizer.grounding.numbers import Quantity, extract_quantities
+from summarizer.prompts import render
+from summarizer.schemas import Brief, CallRecord, RunMeta
+from summarizer.structured.reask import complete_structured
+from summarizer.tasks.common import embed_safely
+
+COMPARE_PROMPT_VERSION = 1
+
+
+def _worth_a_row(quantity: Quantity) -> bool:
+    """Percentages, dates and amounts; not small counts ("two firms") or bare years."""
+    if quantity.kind != "number":
+        return True
+    value = float(quantity.value)
+    return value >= 10 and not (value.is_integer() and 1900 <= value <= 2100)
+
+
+def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
+    rows: dict[Quantity, dict[str, list[str]]] = {}
+    for label, brief in briefs.items():
+        for paragraph in brief.article.paragraphs:
+            for quantity in sorted(extract_quantities(paragraph.original or paragraph.text)):
+                if _worth_a_row(quantity):
+                    rows.setdefault(quantity, {}).setdefault(label, []).append(paragraph.id)
+    order = list(rows)
+    ranked = sorted(order, key=lambda q: (-len(rows[q]), order.index(q)))
+    return [FigureRow(value=str(q), kind=q.kind, stated_in=rows[q]) for q in ranked]
+
+
+def _entities(briefs: dict[str, Brief]) -> list[EntityRow]:
+    rows: dict[str, EntityRow] = {}
+    for label, brief in briefs.items():
+        for entity in brief.summary.entities:
+            key = entity.name.casefold().removeprefix("the ")
+            row = rows.setdefault(key, EntityRow(name=entity.name, type=entity.type, named_in=[]))
+            if label not in row.named_in:
+                row.named_in.append(label)
+    return sorted(rows.values(), key=lambda row: -len(row.named_in))
+
+
+def _check_groups(
+    points: dict[str, ClaimMention],
+) -> Callable[[ClaimGroupsDraft], None]:
+    def validate(draft: ClaimGroupsDraft) -> None:
+        unknown = [i for group in draft.groups for i in group if i not in points]
+        if unknown:
+            raise ValueError(
+                f"unknown key point id(s) {', '.join(unknown[:5])}; use ids from k1 to k{len(points)}"
+            )
+
+    return validate
+
+
+def _claims(
+    briefs: dict[str, Brief], backend: Backend, model: str, max_reasks: int
+) -> tuple[list[SharedClaim], dict[str, list[ClaimMention]], list[CallRecord], int, list[str]]:
+    points = {
+        f"k{i}": mention
+        for i, mention in enumerate(
+            (
+                ClaimMention(article=label, paragraph=point.paragraphs[0], text=point.text)
+                for label, brief in briefs.items()
+                for point in brief.summary.key_points
+            ),
+            start=1,
+        )
+    }
+    calls: list[CallRecord] = []
+    reasks = 0
+    warnings: list[str] = []
+    shared: list[SharedClaim] = []
+    grouped: set[str] = set()
+    if len(briefs) > 1 and points:
+        shown = [
+            {"id": key, "article": m.article, "text": embed_safely(m.text)}
+            for key, m in points.items()
+        ]
+        prompt = render("compare", version=COMPARE_PROMPT_VERSION, points=shown)
+        result = complete_structured(
+            backend,
+            prompt,
+            ClaimGroupsDraft,
+            model=model,
+            max_reasks=max_reasks,
+            max_tokens=200,
+            validate=_check_groups(points),
+        )
+        calls, reasks = result.calls, result.reasks
+        for group in result.value.groups:
+            ids = [i for i in dict.fromkeys(group) if i not in grouped]
+            if len({points[i].article for i in ids}) < 2:
+                if ids:
+                    warnings.append(f"a claim group within one article was dropped: {ids}")
+                continue
+            grouped.update(ids)
+            shared.append(SharedClaim(mentions=[points[i] for i in ids]))
+    only_in: dict[str, list[ClaimMention]] = {label: [] for label in briefs}
+    for key, mention in points.items():
+        if key not in grouped:
+            only_in[mention.article].append(mention)
+    return shared, only_in, calls, reasks, warnings
+
+
+def compare_briefs(
+    briefs: list[Brief], backend: Backend, *, model: str, max_reasks: int = 2
+) -> Comparison:
+    """Line up ``briefs`` (of one story): figures, entities and stances by code; shared claims by
+    one model call that picks key-point ids.
+
+    Raises:
+        ParseError, BackendError: the claim step failed after its re-asks.
+    """
+    labelled = {f"A{i}": brief for i, brief in enumerate(briefs, start=1)}
+    shared, only_in, calls, reasks, warnings = _claims(labelled, backend, model, max_reasks)
+    return Comparison(
+        articles=[
+            ComparedArticle(
+                label=label,
+                name=brief.article.name,
+                outlet=brief.summary.outlet or brief.article.source,
+                headline=brief.summary.headline,
+                language=brief.article.language,
+            )
+            for label, brief in labelled.items()
+        ],
+        figures=_figures(labelled),
+        entities=_entities(labelled),
+        stance={
+            label: StanceCell(
+                label=brief.stance.label, target=brief.stance.target, evidence=brief.stance.evidence
+            )
+            for label, brief in labelled.items()
+        },
+        shared_claims=shared,
+        only_in=only_in,
+        warnings=warnings,
+        meta=RunMeta.merge(
+            model, [*(b.meta for b in briefs), RunMeta.from_calls(model, calls, reasks)]
+        ),
+    )
