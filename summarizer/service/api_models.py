@@ -38,6 +38,13 @@ class BriefIn(TranslateIn):
     target: str | None = Field(default=None, max_length=300)
 
 
+class CompareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(min_length=2, max_length=10)
+    model: str | None = None
+    target: str | None = Field(default=None, max_length=300)
+
+
 class VerifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source: str = Field(description="The Chinese text.")

@@ -7,12 +7,14 @@ import asyncio
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from summarizer.comparison import Comparison
 from summarizer.errors import InputTooLargeError
 from summarizer.render import brief_markdown
 from summarizer.schemas import Article, Brief, Translation
-from summarizer.service.api_models import ArticleIn, BriefIn, TranslateIn, VerifyIn
+from summarizer.service.api_models import ArticleIn, BriefIn, CompareIn, TranslateIn, VerifyIn
 from summarizer.service.state import ServiceState, result_key
 from summarizer.tasks.brief import make_brief
+from summarizer.tasks.compare import compare_briefs
 from summarizer.tasks.translate import translate
 from summarizer.tasks.verify import Verification, verify_translation
 
@@ -57,6 +59,24 @@ def articles_router(state: ServiceState) -> APIRouter:
         return Response(
             payload, media_type="application/json", headers={"X-Summarizer-Cache": "miss"}
         )
+
+    @router.post("/v1/compare", response_model=Comparison)
+    async def compare(body: CompareIn) -> Comparison:
+        """Brief each article (cached) and line them up: figures, entities, stances, claims."""
+        model = body.model or settings.model
+        state.refuse_unless_offered(model)
+        articles = [await asyncio.to_thread(state.article, item) for item in body.articles]
+        backend = await asyncio.to_thread(state.backend, body.model)
+        options = state.options(None)
+
+        def work() -> Comparison:
+            briefs = [
+                make_brief(a, backend, model=model, options=options, target=body.target)
+                for a in articles
+            ]
+            return compare_briefs(briefs, backend, model=model, max_reasks=options.max_reasks)
+
+        return await state.run_model(work)
 
     @router.post("/v1/verify", response_model=Verification)
     async def verify(body: VerifyIn) -> Verification:

@@ -26,6 +26,43 @@ from summarizer.tasks.common import embed_safely
 COMPARE_PROMPT_VERSION = 1
 
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def shown(quantity: Quantity) -> str:
+    """A normalised quantity as a reader writes it: 550 billion, 30,000, 25%, January 13, 2026."""
+    if quantity.kind == "percent":
+        return f"{quantity.value}%"
+    if quantity.kind == "date":
+        year, month, day = quantity.value.split("-")
+        name = _MONTHS[int(month) - 1] if month.isdigit() else ""
+        parts = [f"{name} {int(day)}" if day.isdigit() else name]
+        if year.isdigit():
+            parts.append(year)
+        return (
+            ", ".join(p for p in parts if p) if day.isdigit() else " ".join(p for p in parts if p)
+        )
+    value = float(quantity.value)
+    for scale, word in _SCALES:
+        if value >= scale:
+            return f"{value / scale:g} {word}"
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+
+
 def _worth_a_row(quantity: Quantity) -> bool:
     """Percentages, dates and amounts; not small counts ("two firms") or bare years."""
     if quantity.kind != "number":
@@ -43,7 +80,7 @@ def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
                     rows.setdefault(quantity, {}).setdefault(label, []).append(paragraph.id)
     order = list(rows)
     ranked = sorted(order, key=lambda q: (-len(rows[q]), order.index(q)))
-    return [FigureRow(value=str(q), kind=q.kind, stated_in=rows[q]) for q in ranked]
+    return [FigureRow(value=shown(q), kind=q.kind, stated_in=rows[q]) for q in ranked]
 
 
 def _entities(briefs: dict[str, Brief]) -> list[EntityRow]:

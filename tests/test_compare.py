@@ -1,0 +1,98 @@
+"""compare: several briefs of one story lined up by code, shared claims chosen by id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from summarizer.backends import FakeBackend
+from summarizer.comparison import Comparison
+from summarizer.demo import demo_reply
+from summarizer.ingest import article_from_text
+from summarizer.tasks.brief import make_brief
+from summarizer.tasks.compare import compare_briefs
+from tests.conftest import seed
+from tests.server_process import Server, allow_loopback
+from tests.test_cli import run
+
+A = "Nvidia may sell H200 chips to China. The US takes 25% of the sales. Critics call it a toll."
+B = "美国允许英伟达向中国出售H200芯片，但要抽取销售额的25%。中国商务部回应称反对。"
+C = "Beijing told firms to pause H20 orders. Officials cited security. The ban took effect on 15 January."
+
+
+def briefs() -> list:  # type: ignore[type-arg]
+    fake = FakeBackend(responder=demo_reply)
+    return [
+        make_brief(
+            article_from_text(text, name=name), fake, model="fake", target="US export controls"
+        )
+        for name, text in (("a", A), ("b", B), ("c", C))
+    ]
+
+
+def test_figures_are_aligned_across_languages_by_code() -> None:
+    result = compare_briefs(briefs(), FakeBackend(responder=demo_reply), model="fake")
+    share = next(row for row in result.figures if row.value == "25%")
+    # The same 25% in the English article and in the Chinese one (百分之 or %), with paragraphs.
+    assert share.stated_in == {"A1": ["p1"], "A2": ["p1"]}
+    assert result.figures[0].value == "25%"  # stated by the most articles first
+    date = next(row for row in result.figures if row.kind == "date")
+    assert date.value == "January 15" and date.stated_in == {"A3": ["p1"]}
+    nvidia = next(row for row in result.entities if row.name == "NVIDIA")
+    assert nvidia.named_in == ["A1", "A2"]
+    assert set(result.stance) == {"A1", "A2", "A3"}
+
+
+def test_shared_claims_are_checked_ids_and_the_rest_is_only_in() -> None:
+    made = briefs()
+    points = sum(len(b.summary.key_points) for b in made)
+    first_a = made[0].summary.key_points[0]
+    first_c = made[2].summary.key_points[0]
+    k_of_c = sum(len(b.summary.key_points) for b in made[:2]) + 1
+    replies = [
+        json.dumps({"groups": [["k1", "k999"]]}),  # an unknown id: shown back to the model
+        json.dumps({"groups": [["k1", f"k{k_of_c}"], ["k2", "k3"]]}),
+    ]
+    assert len(made[0].summary.key_points) == 3  # k1..k3 belong to A1
+    fake = FakeBackend(replies=replies)
+    result = compare_briefs(made, fake, model="fake")
+    assert "unknown key point id(s) k999" in fake.history[1].messages[-1]["content"]
+    assert len(result.shared_claims) == 1
+    assert [(m.article, m.text) for m in result.shared_claims[0].mentions] == [
+        ("A1", first_a.text),
+        ("A3", first_c.text),
+    ]
+    only = sum(len(v) for v in result.only_in.values())
+    grouped = sum(len(c.mentions) for c in result.shared_claims)
+    assert only + grouped == points
+    assert any("within one article" in w for w in result.warnings)  # k2, k3 are both A1's
+
+
+def test_the_cli_compares_the_seeds(tmp_path: Path) -> None:
+    files = [str(seed(p)) for p in ("000", "001", "002", "003", "004")]
+    done = run("-q", "compare", *files, "-m", "fake", "--target", "US export controls")
+    assert done.returncode == 0, done.stderr.decode()
+    text = done.stdout.decode()
+    assert "| figure | A1 | A2 | A3 | A4 | A5 |" in text and "| 25% |" in text
+    as_json = run(
+        "-q", "compare", *files[:2], str(tmp_path / "missing.txt"), "-m", "fake", "--json"
+    )
+    assert as_json.returncode == 1  # one article could not be read: the others are compared
+    assert "missing.txt" in as_json.stderr.decode()
+    assert len(Comparison.model_validate_json(as_json.stdout).articles) == 2
+
+
+def test_the_api_compares(tmp_path: Path) -> None:
+    allow_loopback()
+    server = Server(tmp_path / "cache").start()
+    try:
+        body = {"articles": [{"text": A}, {"text": B}], "target": "US export controls"}
+        reply = httpx.post(f"{server.url}/v1/compare", json=body, timeout=60)
+        assert reply.status_code == 200, reply.text
+        assert Comparison.model_validate(reply.json()).figures[0].value == "25%"
+        one = httpx.post(f"{server.url}/v1/compare", json={"articles": [{"text": A}]}, timeout=30)
+        assert one.status_code == 422
+    finally:
+        server.stop()
