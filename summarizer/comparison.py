@@ -3,9 +3,11 @@ side, each cell tied to a paragraph of its article. Versioned apart from ``Brief
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
 
-from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel
+from pydantic import Field, field_validator
+
+from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel, unwrap_ids
 
 COMPARISON_SCHEMA_VERSION = "compare.1"
 
@@ -69,4 +71,9 @@ class Comparison(StrictModel):
 class ClaimGroupsDraft(StrictModel):
     """The model's answer: groups of key-point ids ("k3") that state the same claim."""
 
-    groups: list[list[str]] = Field(max_length=20)
+    groups: list[list[Annotated[str, Field(pattern=r"^k[0-9]+$")]]] = Field(max_length=20)
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _unwrap(cls, value: object) -> object:
+        return [unwrap_ids(group) for group in value] if isinstance(value, list) else value

@@ -8,7 +8,7 @@ against the source (with paragraph ids, checks and run metadata).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -170,12 +170,6 @@ class CritiqueDraft(StrictModel):
     issues: list[CritiqueItem] = Field(max_length=12)
 
 
-class KeyPointDraft(StrictModel):
-    # At least a short sentence: a 1.5B model otherwise lists bare noun phrases.
-    text: str = Field(min_length=30, max_length=240)
-    paragraphs: list[str] = Field(min_length=1, max_length=4)
-
-
 class EntityDraft(StrictModel):
     name: str = Field(min_length=1, max_length=80)
     type: EntityType
@@ -185,28 +179,6 @@ class FigureDraft(StrictModel):
     value: str = Field(min_length=1, max_length=60)
     measures: str = Field(min_length=1, max_length=120)
     paragraph: str
-
-
-class SummaryDraft(StrictModel):
-    # Character caps go into the JSON schema, so a grammar-constrained local model cannot
-    # overrun them; the word limits are still checked after parsing.
-    headline: str = Field(min_length=1, max_length=95)
-    tldr: str = Field(min_length=1, max_length=400)
-    key_points: list[KeyPointDraft] = Field(min_length=3, max_length=7)
-    entities: list[EntityDraft] = Field(max_length=12)
-    figures: list[FigureDraft] = Field(max_length=8)
-    genre: Genre
-    outlet: str | None
-
-    @field_validator("headline")
-    @classmethod
-    def _headline_short(cls, value: str) -> str:
-        return _at_most_words(value, 15, "headline")
-
-    @field_validator("tldr")
-    @classmethod
-    def _tldr_short(cls, value: str) -> str:
-        return _at_most_words(value, 60, "tldr")
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
@@ -281,10 +253,32 @@ class OverviewDraft(StrictModel):
         return value
 
 
+# A sentence id as the prompts number them. The pattern goes into the JSON schema, so a
+# grammar-constrained local model can write nothing else; a model without a grammar that wraps
+# the id ("[s3]", ">>s3", "<ARTICLE>s3</ARTICLE>") gets it read out of the wrapping.
+SentenceId = Annotated[str, Field(pattern=r"^s[0-9]+$")]
+_WRAPPED_ID = re.compile(r"(?<![A-Za-z0-9])([sk][0-9]+)(?![0-9])")
+
+
+def unwrap_ids(value: object) -> object:
+    if not isinstance(value, list):
+        return value
+    unwrapped = []
+    for item in value:
+        found = _WRAPPED_ID.findall(item) if isinstance(item, str) else []
+        unwrapped.append(found[0] if len(found) == 1 else item)
+    return unwrapped
+
+
 class SentenceChoiceDraft(StrictModel):
     """Sentences picked by id (select, don't generate): code copies their text verbatim."""
 
-    sentences: list[str] = Field(min_length=1, max_length=6)
+    sentences: list[SentenceId] = Field(min_length=1, max_length=6)
+
+    @field_validator("sentences", mode="before")
+    @classmethod
+    def _unwrap(cls, value: object) -> object:
+        return unwrap_ids(value)
 
 
 class EvidenceDraft(StrictModel):
@@ -296,8 +290,13 @@ class SidesDraft(StrictModel):
     """Sentences, by id, in which the author takes a side on the target (select, don't generate):
     code copies them verbatim as evidence and derives the label from the two lists."""
 
-    favour: list[str] = Field(max_length=5)
-    against: list[str] = Field(max_length=5)
+    favour: list[SentenceId] = Field(max_length=5)
+    against: list[SentenceId] = Field(max_length=5)
+
+    @field_validator("favour", "against", mode="before")
+    @classmethod
+    def _unwrap(cls, value: object) -> object:
+        return unwrap_ids(value)
 
 
 class StanceDraft(StrictModel):

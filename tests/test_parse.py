@@ -7,7 +7,7 @@ import pytest
 from summarizer.backends import FakeBackend
 from summarizer.errors import ParseError
 from summarizer.prompts import render
-from summarizer.schemas import StanceDraft, SummaryDraft
+from summarizer.schemas import OverviewDraft, StanceDraft
 from summarizer.structured.parse import extract_json, parse_reply
 from summarizer.structured.reask import complete_structured
 
@@ -58,15 +58,14 @@ def test_extract_json_ignores_braces_inside_strings() -> None:
 def test_headline_word_limit_is_a_validation_error() -> None:
     long = {
         "headline": " ".join(["word"] * 16),
-        "tldr": "x",
-        "key_points": [],
+        "tldr": "x.",
         "entities": [],
         "figures": [],
         "genre": "other",
         "outlet": None,
     }
     with pytest.raises(ParseError, match="15"):
-        parse_reply(dumps(long), SummaryDraft)
+        parse_reply(dumps(long), OverviewDraft)
 
 
 def test_reask_shows_the_error_and_succeeds() -> None:

@@ -7,9 +7,10 @@ from summarizer.schemas import (
     SCHEMA_VERSION,
     Article,
     CallRecord,
+    OverviewDraft,
     RunMeta,
+    SidesDraft,
     StanceDraft,
-    SummaryDraft,
 )
 
 
@@ -33,9 +34,11 @@ def test_every_result_carries_the_schema_version() -> None:
 
 
 def test_draft_schemas_carry_limits_into_json_schema() -> None:
-    schema = SummaryDraft.model_json_schema()
-    assert schema["properties"]["headline"]["maxLength"] == 95
-    assert schema["properties"]["key_points"]["minItems"] == 3
+    schema = OverviewDraft.model_json_schema()
+    assert schema["properties"]["headline"]["maxLength"] == 160
+    assert schema["properties"]["figures"]["maxItems"] == 8
+    sides = SidesDraft.model_json_schema()["properties"]["favour"]
+    assert sides["items"]["pattern"] == "^s[0-9]+$" and sides["maxItems"] == 5
     stance = StanceDraft.model_json_schema()
     assert stance["properties"]["label"]["enum"] == ["supportive", "critical", "neutral", "mixed"]
     assert stance["properties"]["confidence"]["maximum"] == 1.0
@@ -66,3 +69,14 @@ def test_run_meta_sums_calls() -> None:
     assert meta.prompts == ["stance@v1", "translate@v1"] and meta.reasks == 1
     merged = RunMeta.merge("m", [meta, meta])
     assert merged.calls == 4 and merged.cost_usd == 0.02 and merged.latency_s == 2.0
+
+
+def test_wrapped_sentence_ids_are_read_and_anything_else_refused() -> None:
+    import pydantic
+
+    draft = SidesDraft.model_validate({"favour": ["[s3]", ">>s4"], "against": ["<ARTICLE>s1"]})
+    assert (draft.favour, draft.against) == (["s3", "s4"], ["s1"])
+    with pytest.raises(pydantic.ValidationError, match="pattern"):
+        SidesDraft.model_validate({"favour": ["[交警工作动态]今天上午"], "against": []})
+    with pytest.raises(pydantic.ValidationError, match="pattern"):
+        SidesDraft.model_validate({"favour": ["s1 and s2"], "against": []})
