@@ -20,6 +20,7 @@ from tests.test_cli import run
 A = "Nvidia may sell H200 chips to China. The US takes 25% of the sales. Critics call it a toll."
 B = "美国允许英伟达向中国出售H200芯片，但要抽取销售额的25%。中国商务部回应称反对。"
 C = "Beijing told firms to pause H20 orders. Officials cited security. The ban took effect on 15 January."
+D = "美国商务部于2026年1月15日发布新规。中方回应称反对。"
 
 
 def briefs() -> list:  # type: ignore[type-arg]
@@ -40,6 +41,12 @@ def test_figures_are_aligned_across_languages_by_code() -> None:
     assert result.figures[0].value == "25%"  # stated by the most articles first
     date = next(row for row in result.figures if row.kind == "date")
     assert date.value == "January 15" and date.stated_in == {"A3": ["p1"]}
+    # The same day with its year in another article: one row, under the full date.
+    fake = FakeBackend(responder=demo_reply)
+    dated = make_brief(article_from_text(D, name="d"), fake, model="fake", target="x")
+    both = compare_briefs([briefs()[2], dated], fake, model="fake")
+    day = next(row for row in both.figures if row.kind == "date")
+    assert (day.value, day.stated_in) == ("January 15, 2026", {"A2": ["p1"], "A1": ["p1"]})
     nvidia = next(row for row in result.entities if row.name == "NVIDIA")
     assert nvidia.named_in == ["A1", "A2"]
     assert set(result.stance) == {"A1", "A2", "A3"}

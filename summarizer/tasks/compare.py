@@ -78,9 +78,22 @@ def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
             for quantity in sorted(extract_quantities(paragraph.original or paragraph.text)):
                 if _worth_a_row(quantity):
                     rows.setdefault(quantity, {}).setdefault(label, []).append(paragraph.id)
+    _merge_partial_dates(rows)
     order = list(rows)
     ranked = sorted(order, key=lambda q: (-len(rows[q]), order.index(q)))
     return [FigureRow(value=shown(q), kind=q.kind, stated_in=rows[q]) for q in ranked]
+
+
+def _merge_partial_dates(rows: dict[Quantity, dict[str, list[str]]]) -> None:
+    """ "January 13" in one article and "January 13, 2026" in another are one date when no other
+    year has that day."""
+    for partial in [q for q in rows if q.kind == "date" and q.value.startswith("????-")]:
+        day = partial.value[4:]
+        full = [q for q in rows if q.kind == "date" and q.value[4:] == day and q is not partial]
+        full = [q for q in full if not q.value.startswith("????")]
+        if len(full) == 1:
+            for label, paragraphs in rows.pop(partial).items():
+                rows[full[0]].setdefault(label, []).extend(paragraphs)
 
 
 def _entities(briefs: dict[str, Brief]) -> list[EntityRow]:
