@@ -159,7 +159,7 @@ def demo_reply(request: Request) -> str:
             "favour": [],
             "against": [],
         }
-    elif task == "keypoints":
+    elif task in ("keypoints", "stance_evidence"):
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
         wanted = re.findall(r"of the (\d+) key sentence", request.messages[-1]["content"])
         payload = {"sentences": ids[: int(wanted[-1]) if wanted else 3]}

@@ -1,8 +1,6 @@
 """Prompt templates: ``prompts/<task>.v<N>.j2`` rendered by jinja2 with ``StrictUndefined``.
 
 A template defines ``{% block system %}`` and ``{% block user %}``; each block becomes one message.
-Worked examples go between them as blocks ``example1_user``, ``example1_assistant``, ... (earlier
-turns of the chat, the same for every call, so a local model reuses them from its KV cache).
 Every result records the ``id@vN`` of the prompt that produced it.
 """
 
@@ -51,21 +49,6 @@ def _environment() -> Any:
     )
 
 
-_EXAMPLE_BLOCK = re.compile(r"^example(\d+)_(user|assistant)$")
-
-
-def _block_order(blocks: dict[str, Any]) -> list[str]:
-    """system, then the worked examples in number order (user before assistant), then user."""
-    examples = sorted(
-        (int(m.group(1)), m.group(2) == "assistant", name)
-        for name in blocks
-        if (m := _EXAMPLE_BLOCK.match(name))
-    )
-    order = ["system"] if "system" in blocks else []
-    order += [name for _, _, name in examples]
-    return order + (["user"] if "user" in blocks else [])
-
-
 @lru_cache(maxsize=64)
 def latest_version(prompt_id: str) -> int:
     versions = [
@@ -91,11 +74,12 @@ def render(prompt_id: str, version: int | None = None, **variables: Any) -> Rend
         template = _environment().get_template(f"{prompt_id}.v{version}.j2")
         context = template.new_context(dict(variables))
         messages: list[Message] = []
-        for name in _block_order(template.blocks):
-            content = "".join(template.blocks[name](context)).strip()
-            if content:
-                role = "assistant" if name.endswith("_assistant") else name.split("_")[-1]
-                messages.append({"role": role, "content": content})
+        for role in ("system", "user"):
+            block = template.blocks.get(role)
+            if block is not None:
+                content = "".join(block(context)).strip()
+                if content:
+                    messages.append({"role": role, "content": content})
     except TemplateError as exc:
         raise RenderError(f"prompt {prompt_id}.v{version}: {exc}") from exc
     if not messages or messages[-1]["role"] != "user":

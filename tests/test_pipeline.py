@@ -222,8 +222,12 @@ def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target:
     )
 
 
-def _sides(favour: list[str], against: list[str]) -> str:
-    return json.dumps({"favour": favour, "against": against})
+def _votes(*labels: str) -> list[str]:
+    return [json.dumps({"label": label}) for label in labels]
+
+
+def _pick(*ids: str) -> str:
+    return json.dumps({"sentences": list(ids)})
 
 
 def _numbered(article: Article) -> dict[str, NumberedSentence]:
@@ -234,13 +238,18 @@ def _numbered(article: Article) -> dict[str, NumberedSentence]:
 def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
     article = load_article(seed("004"))
     sentences = _numbered(article)
-    fake = FakeBackend(replies=[_sides([], ["s999"]), _sides(["s2"], ["s3", "s5"])])
+    votes = _votes("critical", "critical", "supportive", "critical", "critical")
+    fake = FakeBackend(replies=[*votes, _pick("s999"), _pick("s3", "s5")])
     stance = label_stance(
         article, article.paragraphs, fake, model="fake", target="US export controls"
     )
-    # The unknown id went back to the model with the error; then the label follows the lists.
-    assert "unknown sentence id(s) s999" in fake.history[1].messages[-1]["content"]
-    assert stance.label == "critical" and stance.supported
+    assert stance.label == "critical" and stance.confidence == 0.8 and stance.supported
+    # Five readings of one prompt: the greedy one, then samples at a temperature.
+    assert [r.temperature for r in fake.history[:5]] == [0.0, 0.8, 0.8, 0.8, 0.8]
+    assert all(r.messages == fake.history[0].messages for r in fake.history[:5])
+    # The evidence step is asked for the label's side; an unknown id goes back with the error.
+    assert "is against a target" in fake.history[5].messages[0]["content"]
+    assert "unknown sentence id(s) s999" in fake.history[6].messages[-1]["content"]
     assert [(e.quote, e.paragraph) for e in stance.evidence] == [
         (sentences[i].plain, sentences[i].paragraph) for i in ("s3", "s5")
     ]
@@ -250,24 +259,20 @@ def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
 
 
 @pytest.mark.parametrize(
-    ("favour", "against", "label"),
+    ("votes", "label"),
     [
-        ([], [], "neutral"),
-        (["s1"], [], "supportive"),
-        (["s1", "s2"], ["s3"], "supportive"),
-        (["s1", "s2"], ["s3", "s4"], "mixed"),
-        (["s1"], ["s3", "s4"], "critical"),
-        (["s1"], ["s1"], "supportive"),  # one sentence cannot be on both sides
+        (("neutral", "critical", "critical", "supportive", "neutral"), "neutral"),  # a tie: greedy
+        (("supportive", "critical", "critical", "critical", "neutral"), "critical"),
+        (("mixed",) * 5, "mixed"),
     ],
 )
-def test_stance_label_follows_the_sides_taken(
-    favour: list[str], against: list[str], label: str
-) -> None:
+def test_the_label_is_the_vote_of_five_readings(votes: tuple[str, ...], label: str) -> None:
     article = load_article(seed("004"))
-    fake = FakeBackend(replies=[_sides(favour, against)])
+    fake = FakeBackend(replies=[*_votes(*votes), _pick("s2")])
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
     assert stance.label == label and stance.supported
     assert (stance.evidence == []) == (label == "neutral")
+    assert len(fake.history) == 5 + (label != "neutral")  # no evidence call for neutral
 
 
 def test_a_chinese_article_is_labelled_from_its_own_sentences() -> None:
@@ -275,9 +280,10 @@ def test_a_chinese_article_is_labelled_from_its_own_sentences() -> None:
         "美国的出口管制是技术霸凌。我们坚决反对。中国商务部回应了。", name="zh"
     )
     english = [Paragraph(id="p1", text="[English that the stance step must not read]")]
-    fake = FakeBackend(replies=[_sides([], ["s1", "s2"])])
+    fake = FakeBackend(replies=[*_votes(*["critical"] * 5), _pick("s1", "s2")])
     stance = label_stance(article, english, fake, model="fake", target="US export controls")
     assert "美国的出口管制是技术霸凌。" in fake.history[0].messages[-1]["content"]
+    assert "[English" not in fake.history[0].messages[-1]["content"]
     assert [(e.quote, e.source) for e in stance.evidence] == [
         ("美国的出口管制是技术霸凌。", "source"),
         ("我们坚决反对。", "source"),
@@ -288,12 +294,15 @@ def test_a_chinese_article_is_labelled_from_its_own_sentences() -> None:
 def test_without_a_target_the_model_names_one_first() -> None:
     article = load_article(seed("004"))
     fake = FakeBackend(
-        replies=[_stance_reply([("q", "p1")], target="Beijing's curbs on H20"), _sides([], [])]
+        replies=[
+            _stance_reply([("q", "p1")], target="Beijing's curbs on H20"),
+            *_votes(*["neutral"] * 5),
+        ]
     )
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == ["stance@v1", "stance@v3"]
-    assert stance.label == "neutral" and stance.meta.calls == 2
+    assert [r.prompt for r in fake.history] == ["stance@v1"] + ["stance@v4"] * 5
+    assert stance.label == "neutral" and stance.meta.calls == 6
 
 
 INJECTION = (

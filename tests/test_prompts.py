@@ -34,7 +34,10 @@ CASES = {
     "summarize": dict(
         glossary=builtin_glossary().terms_in("英伟达"), title="A title", paragraphs=PARAGRAPHS
     ),
-    "stance": dict(target="US export controls", sentences=SENTENCES),
+    "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
+    "stance_evidence": dict(
+        side="against", maximum=4, target="US export controls", sentences=SENTENCES
+    ),
     "keypoints": dict(count=2, part=2, parts=3, sentences=SENTENCES),
     "translate_span": dict(span="利益", context="美国的利益算计。"),
     "critique": dict(
@@ -65,7 +68,7 @@ def test_golden(prompt_id: str) -> None:
 
 
 def test_missing_variable_is_an_error() -> None:
-    with pytest.raises(RenderError, match="sentences"):
+    with pytest.raises(RenderError, match="paragraphs"):
         render("stance", target="x")
 
 

@@ -39,7 +39,9 @@ from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, rep
 
 CONTEXT_CHARS = 300
 PLAIN_PROMPT_TOKENS = 80  # about 80 Chinese characters: one news sentence or two
-PLAIN_PROMPT_VERSION = 1
+PLAIN_PROMPT_VERSION = (
+    1  # v2 (two worked examples) measured: chrF++ 43.1 vs 43.2 on 100 WMT21 segments
+)
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
