@@ -48,6 +48,18 @@ class StanceRef:
     text: str | None = None
 
 
+@dataclass(frozen=True)
+class CompareRef:
+    """A hand-written comparison of several articles of one story: the figures more than one of
+    them states (value → article → paragraphs), and each article's stance."""
+
+    id: str
+    articles: dict[str, Path]
+    target: str
+    shared_figures: list[dict[str, Any]]
+    stances: dict[str, str]
+
+
 @dataclass
 class Dataset:
     name: str
@@ -56,6 +68,7 @@ class Dataset:
     summary: list[SummaryRef] = field(default_factory=list)
     stance: list[StanceRef] = field(default_factory=list)
     stance_labels: tuple[str, ...] = SEED_LABELS
+    compare: list[CompareRef] = field(default_factory=list)
 
     def limited(self, limit: int | None) -> Dataset:
         if limit is None:
@@ -68,6 +81,7 @@ class Dataset:
             self.summary[:limit],
             self.stance[:limit],
             self.stance_labels,
+            self.compare[:limit],
         )
 
 
@@ -118,6 +132,19 @@ def _stance(records: list[dict[str, Any]], base: Path) -> list[StanceRef]:
     return refs
 
 
+def _compare(records: list[dict[str, Any]], base: Path) -> list[CompareRef]:
+    return [
+        CompareRef(
+            str(r["id"]),
+            {key: base / path for key, path in r["articles"].items()},
+            r["target"],
+            list(r["shared_figures"]),
+            dict(r["stances"]),
+        )
+        for r in records
+    ]
+
+
 def _stance_labels(records: list[dict[str, Any]]) -> tuple[str, ...]:
     """NLPCC's three classes for its data (FAVOR/AGAINST/NONE), else all four of ours."""
     return NLPCC_LABELS if any(r.get("label") in NLPCC_TO_OURS for r in records) else SEED_LABELS
@@ -154,6 +181,7 @@ def load_dataset(name_or_path: str) -> Dataset:
                 stance_labels=_stance_labels(_read_jsonl(files["stance"]))
                 if "stance" in files
                 else SEED_LABELS,
+                compare=_compare(_read_jsonl(files["compare"]), path) if "compare" in files else [],
             )
         if path.is_file():
             records = _read_jsonl(path)
@@ -163,9 +191,12 @@ def load_dataset(name_or_path: str) -> Dataset:
             elif records and {"target", "label"} <= set(records[0]):
                 dataset.stance = _stance(records, path.parent)
                 dataset.stance_labels = _stance_labels(records)
+            elif records and {"articles", "shared_figures"} <= set(records[0]):
+                dataset.compare = _compare(records, path.parent)
             else:
                 raise InputError(
-                    f"{path}: records are neither translation (zh, en) nor stance (target, label)"
+                    f"{path}: records are not translation (zh, en), stance (target, label) or "
+                    "compare (articles, shared_figures)"
                 )
             return dataset
     except KeyError as exc:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from evals.datasets import Segment, StanceRef, SummaryRef
+from evals.datasets import CompareRef, Segment, StanceRef, SummaryRef
 from evals.meter import MeteredBackend
 from evals.metrics import entity_name_accuracy, key_point_recall, quote_matches, rouge_l
 from summarizer.backends.base import Request
@@ -231,5 +231,64 @@ def stance_record(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
         record.update(ok=False, error=redact(str(exc)), predicted=None, evidence=[])
         if ref.evidence and ctx.variant != "naive":
             record.update(evidence_precision=0.0, evidence_recall=0.0)
+    record.update(meter.as_dict())
+    return record
+
+
+def _figure_pairs(rows: list[tuple[str, dict[str, list[str]]]]) -> set[tuple[str, str]]:
+    """(figure, article) for every figure stated by two or more articles."""
+    return {
+        (value, article) for value, stated_in in rows if len(stated_in) > 1 for article in stated_in
+    }
+
+
+def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
+    """Brief every article (cached when the summaries ran), compare them, and score the figures
+    more than one article states, and each stance, against the hand-written comparison."""
+    from summarizer.tasks.compare import compare_briefs
+
+    record = _base(ctx, "compare", ref.id)
+    meter = ctx.backend.start()
+    try:
+        if ctx.variant == "naive":
+            raise SummarizerError("the naive baseline has no comparison")
+        keys = list(ref.articles)
+        briefs = [
+            make_brief(
+                load_article(ref.articles[key], name=key),
+                ctx.backend,
+                model=ctx.model,
+                options=ctx.options,
+                target=ref.target,
+            )
+            for key in keys
+        ]
+        result = compare_briefs(
+            briefs, ctx.backend, model=ctx.model, max_reasks=ctx.options.max_reasks
+        )
+        label_to_key = {f"A{i}": key for i, key in enumerate(keys, start=1)}
+        found = _figure_pairs(
+            [
+                (row.value, {label_to_key[a]: p for a, p in row.stated_in.items()})
+                for row in result.figures
+            ]
+        )
+        expected = _figure_pairs([(f["value"], f["stated_in"]) for f in ref.shared_figures])
+        agree = [
+            result.stance[label].label == ref.stances[key] for label, key in label_to_key.items()
+        ]
+        record.update(
+            ok=True,
+            figure_pairs_found=sorted(found),
+            figure_pairs_expected=sorted(expected),
+            figure_alignment_precision=len(found & expected) / len(found) if found else 0.0,
+            figure_alignment_recall=len(found & expected) / len(expected) if expected else None,
+            compare_stance_agreement=sum(agree) / len(agree),
+            shared_claims=len(result.shared_claims),
+        )
+    except SummarizerError as exc:
+        record.update(ok=False, error=redact(str(exc)))
+        record.update(figure_alignment_precision=0.0, figure_alignment_recall=0.0)
+        record.update(compare_stance_agreement=0.0)
     record.update(meter.as_dict())
     return record

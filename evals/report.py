@@ -26,6 +26,9 @@ METRICS = [
     ("evidence_precision", "quotes among the justifying sentences", "stance"),
     ("evidence_recall", "justifying sentences quoted", "stance"),
     ("evidence_verified", "quotes verified", "stance"),
+    ("figure_alignment_precision", "shared figures right", "compare"),
+    ("figure_alignment_recall", "shared figures found", "compare"),
+    ("compare_stance_agreement", "stances agreeing", "compare"),
     ("valid_output_rate", "valid output", "operations"),
     ("latency_s_per_example", "latency s/example (uncached)", "operations"),
 ]

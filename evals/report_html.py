@@ -143,6 +143,17 @@ def _cell(example: dict[str, Any]) -> dict[str, Any]:
             reference=example.get("reference"),
             source=example.get("source", ""),
         )
+    elif task == "compare":
+        precision = example.get("figure_alignment_precision", 0.0)
+        recall = example.get("figure_alignment_recall") or 0.0
+        cell.update(
+            score=recall,
+            label=f"shared figures: right {precision:.2f} · found {recall:.2f}",
+            text="; ".join(f"{v} ({a})" for v, a in example.get("figure_pairs_found", [])),
+            output={"shared figures": example.get("figure_pairs_found", [])},
+            reference={"shared figures": example.get("figure_pairs_expected", [])},
+            source="",
+        )
     else:
         right = example.get("predicted") == example["gold"]
         quotes = [e["quote"] if isinstance(e, dict) else e for e in example.get("evidence", [])]
@@ -212,7 +223,7 @@ lowers the valid-output rate. Latency counts only examples none of whose calls c
 {"".join(sections)}
 <h2>Examples</h2>
 <div class="filters" role="search">
-  <label>task <select id="task"><option value="">all</option><option>translation</option><option>summary</option><option>stance</option></select></label>
+  <label>task <select id="task"><option value="">all</option><option>translation</option><option>summary</option><option>stance</option><option>compare</option></select></label>
   <label>dataset <select id="dataset"><option value="">all</option></select></label>
   <label><input type="checkbox" id="failures"> failures only</label>
   <label><input type="checkbox" id="disagree"> systems disagree</label>

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets import Dataset, Segment
-from evals.examples import RunContext, stance_record, summary_record, translation_record
+from evals.examples import (
+    RunContext,
+    compare_record,
+    stance_record,
+    summary_record,
+    translation_record,
+)
 from evals.meter import MeteredBackend
 from evals.scoring import MAJORITY, majority_baseline, score_system
 from summarizer import __version__
@@ -45,6 +51,9 @@ def run_examples(dataset: Dataset, ctx: RunContext, progress: Progress) -> list[
     for stance_ref in dataset.stance:
         progress(f"{ctx.model} {ctx.variant} stance {stance_ref.id}")
         records.append(stance_record(ctx, stance_ref))
+    for compare_ref in dataset.compare if ctx.variant != "naive" else []:
+        progress(f"{ctx.model} {ctx.variant} compare {compare_ref.id}")
+        records.append(compare_record(ctx, compare_ref))
     for record in records:
         record["dataset"] = dataset.name
     return records

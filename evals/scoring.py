@@ -82,6 +82,21 @@ def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
     return scores
 
 
+def compare_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Figures more than one article states, as (figure, article) pairs against the hand-written
+    comparison; and the share of articles whose stance matches it."""
+    scores = {}
+    for key in (
+        "figure_alignment_precision",
+        "figure_alignment_recall",
+        "compare_stance_agreement",
+    ):
+        values = [r[key] for r in records if r.get(key) is not None]
+        if values:
+            scores[key] = _metric(mean_ci(values), "document")
+    return scores
+
+
 def _accuracy(predicted: np.ndarray, gold: np.ndarray) -> float:
     return float(np.mean(predicted == gold))
 
@@ -148,6 +163,8 @@ def score_system(
         metrics.update(summary_scores(by_task["summary"]))
     if "stance" in by_task:
         metrics.update(stance_scores_of(by_task["stance"], labels))
+    if "compare" in by_task:
+        metrics.update(compare_scores(by_task["compare"]))
     metrics.update(operations(records))
     return metrics
 

@@ -93,7 +93,15 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     assert meta["datasets"]["seeds"] and meta["package_version"] and meta["cache"] is True
     assert "translate@v1" in meta["prompts"]
     examples = _examples(run)
-    assert len(examples) == 2 * 2 * (1 + 5 + 6)
+    # Per model: both variants translate, summarise and label; the pipeline also compares.
+    assert len(examples) == 2 * (2 * (1 + 5 + 6) + 1)
+    compared = next(e for e in examples if e["task"] == "compare" and e["model"] == "fake")
+    # The fake's briefs still carry the articles' own figures: 25% is found in all three of
+    # its articles, and the 50% false friend (two different things) is wrongly paired.
+    assert compared["ok"] and compared["figure_alignment_recall"] == 1.0
+    assert ["50%", "seed001"] in compared["figure_pairs_found"]
+    assert compared["figure_alignment_precision"] < 1.0
+    assert compared["compare_stance_agreement"] == pytest.approx(1 / 5)  # neutral: seed004
     pipeline = meta["totals"]["seeds | fake | pipeline"]["metrics"]
     assert pipeline["valid_output_rate"]["value"] == 1.0
     # The fake takes no side (neutral, no quotes): right on the two neutral seeds of six.
@@ -153,7 +161,9 @@ def test_failed_outputs_score_zero_not_blank(tmp_path: Path) -> None:
     metrics = json.loads((run / "run.json").read_text())["totals"][
         "seeds | fake?error_rate=1 | pipeline"
     ]["metrics"]
-    assert metrics["valid_output_rate"]["value"] == 0.0 and metrics["valid_output_rate"]["n"] == 5
+    # 1 translation, 2 summaries, 2 stances, 1 comparison: every one failed.
+    assert metrics["valid_output_rate"]["value"] == 0.0 and metrics["valid_output_rate"]["n"] == 6
+    assert metrics["figure_alignment_recall"]["value"] == 0.0
     for key in ("chrf_pp", "bleu", "no_chinese_left", "rouge_l", "key_point_recall"):
         assert metrics[key]["value"] == 0.0, key
     assert metrics["stance_accuracy"]["value"] == 0.0 and metrics["stance_macro_f1"]["value"] == 0.0
