@@ -11,6 +11,7 @@ from summarizer.backends import FakeBackend
 from summarizer.comparison import Comparison
 from summarizer.demo import demo_reply
 from summarizer.ingest import article_from_text
+from summarizer.schemas import Brief
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.compare import compare_briefs
 from tests.conftest import seed
@@ -23,14 +24,26 @@ C = "Beijing told firms to pause H20 orders. Officials cited security. The ban t
 D = "美国商务部于2026年1月15日发布新规。中方回应称反对。"
 
 
-def briefs() -> list:  # type: ignore[type-arg]
+B_ENGLISH = "The US allows Nvidia to sell H200 chips to China but takes 25% of the sales."
+
+
+def briefs() -> list[Brief]:
     fake = FakeBackend(responder=demo_reply)
-    return [
+    made = [
         make_brief(
             article_from_text(text, name=name), fake, model="fake", target="US export controls"
         )
         for name, text in (("a", A), ("b", B), ("c", C))
     ]
+    # The Chinese article's English as a translator would write it (the fake's is a stub).
+    return [made[0], with_english(made[1], B_ENGLISH), made[2]]
+
+
+def with_english(brief: Brief, text: str) -> Brief:
+    assert brief.translation is not None
+    paragraph = brief.translation.paragraphs[0].model_copy(update={"text": text})
+    translation = brief.translation.model_copy(update={"paragraphs": [paragraph]})
+    return brief.model_copy(update={"translation": translation})
 
 
 def test_figures_are_aligned_across_languages_by_code() -> None:
@@ -39,6 +52,22 @@ def test_figures_are_aligned_across_languages_by_code() -> None:
     # The same 25% in the English article and in the Chinese one (百分之 or %), with paragraphs.
     assert share.stated_in == {"A1": ["p1"], "A2": ["p1"]}
     assert result.figures[0].value == "25%"  # stated by the most articles first
+    # The same value for different things stays apart: the words around it share nothing.
+    other = briefs()
+    paragraph = (
+        other[1]
+        .translation.paragraphs[0]
+        .model_copy(  # type: ignore[union-attr]
+            update={"text": "Unemployment among graduates rose to 25% in the spring."}
+        )
+    )
+    translation = other[1].translation.model_copy(update={"paragraphs": [paragraph]})  # type: ignore[union-attr]
+    other[1] = other[1].model_copy(update={"translation": translation})
+    apart = compare_briefs(other, FakeBackend(responder=demo_reply), model="fake")
+    assert [row.stated_in for row in apart.figures if row.value == "25%"] == [
+        {"A1": ["p1"]},
+        {"A2": ["p1"]},
+    ]
     date = next(row for row in result.figures if row.kind == "date")
     assert date.value == "January 15" and date.stated_in == {"A3": ["p1"]}
     # The same day with its year in another article: one row, under the full date.

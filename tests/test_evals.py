@@ -96,11 +96,12 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     # Per model: both variants translate, summarise and label; the pipeline also compares.
     assert len(examples) == 2 * (2 * (1 + 5 + 6) + 1)
     compared = next(e for e in examples if e["task"] == "compare" and e["model"] == "fake")
-    # The fake's briefs still carry the articles' own figures: 25% is found in all three of
-    # its articles, and the 50% false friend (two different things) is wrongly paired.
-    assert compared["ok"] and compared["figure_alignment_recall"] == 1.0
-    assert ["50%", "seed001"] in compared["figure_pairs_found"]
-    assert compared["figure_alignment_precision"] < 1.0
+    # The fake's briefs carry the articles' own figures but no real English for the Chinese
+    # one, so its 25% has no words in common with the others': 4 of the 5 pairs are found, and
+    # the 50% false friend (two different things) is kept apart.
+    assert compared["ok"] and compared["figure_alignment_recall"] == pytest.approx(4 / 5)
+    assert compared["figure_alignment_precision"] == 1.0
+    assert ["50%", "seed001"] not in compared["figure_pairs_found"]
     assert compared["compare_stance_agreement"] == pytest.approx(1 / 5)  # neutral: seed004
     pipeline = meta["totals"]["seeds | fake | pipeline"]["metrics"]
     assert pipeline["valid_output_rate"]["value"] == 1.0
