@@ -28,6 +28,7 @@ from summarizer.service.routes_articles import articles_router
 from summarizer.service.routes_batches import batches_router
 from summarizer.service.routes_meta import meta_router
 from summarizer.service.routes_stream import stream_router
+from summarizer.service.routes_tools import tools_router
 from summarizer.service.state import ServiceState
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def create_app(
     app.include_router(meta_router(state))
     app.include_router(articles_router(state))
     app.include_router(stream_router(state))
+    app.include_router(tools_router(state))
     app.include_router(batches_router(state))
     # JSON escaping can double an article's size; allow for it, the article limit still applies.
     app.add_middleware(ResponseMemo, paths=frozenset({"/v1/brief"}))
