@@ -1,7 +1,8 @@
 """Stance toward a target, with evidence that is the article's own sentences.
 
-stance@v4 asks one thing at a time: first the label alone (a short reply, so a few samples at a
-temperature vote on it for little cost: the prompt is read once and reused from the KV cache),
+stance@v5 asks one thing at a time: first the label alone, supportive, critical or neutral (a
+short reply, so five readings, one greedy and four sampled, vote on it for little cost: the prompt
+is read once and reused from the KV cache; readings split between for and against make "mixed"),
 then, for a label that takes a side, which numbered sentences show it (stance_evidence@v1); code
 copies those sentences verbatim, so every quote is in the text and was chosen for the label. A
 Chinese article is read in Chinese: the model reads it natively, and the label does not inherit
@@ -9,7 +10,9 @@ the translation's errors.
 
 Measured on the 25 NLPCC development posts with the local model (eval runs in evals/runs/):
 stance@v1 (label, rationale and quotes in one reply, on the English) 0.40 macro-F1; stance@v3
-(the model lists sentences for and against, code derives the label) 0.39. stance@v1 still names
+(the model lists sentences for and against, code derives the label) 0.39; stance@v4 (the label
+alone, with "mixed" among the choices) 0.36: the model chose "mixed" for four posts that take one
+side. The label alone from three choices scored 0.48 in a side experiment. stance@v1 still names
 the target when none is given.
 """
 
@@ -39,7 +42,7 @@ from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, number_sentences
 from summarizer.tasks.summarize import fit_paragraphs
 
-PROMPT_VERSION = 4
+PROMPT_VERSION = 5
 EVIDENCE_PROMPT_VERSION = 1
 TARGET_PROMPT_VERSION = 1
 MAX_EVIDENCE = 4
@@ -90,13 +93,14 @@ def _evidence(
 
 
 class _LabelDraft(StrictModel):
-    label: StanceLabel
+    label: Literal["supportive", "critical", "neutral"]
 
 
 def _vote(
     prompt: RenderedPrompt, backend: Backend, model: str, max_reasks: int
 ) -> tuple[StanceLabel, list[StanceLabel], list[CallRecord], int]:
-    """The label most samples give (the greedy answer first, breaking ties)."""
+    """The label most readings give (the greedy one first, breaking ties); "mixed" when the
+    readings that take a side split between for and against, neither with twice the other."""
     votes: list[StanceLabel] = []
     calls: list[CallRecord] = []
     reasks = 0
@@ -115,7 +119,10 @@ def _vote(
         calls += result.calls
         reasks += result.reasks
     counts = Counter(votes)
-    label = max(counts, key=lambda label: (counts[label], label == votes[0]))
+    label: StanceLabel = max(counts, key=lambda label: (counts[label], label == votes[0]))
+    favour, against = counts["supportive"], counts["critical"]
+    if favour and against and favour < 2 * against and against < 2 * favour:
+        label = "mixed"
     return label, votes, calls, reasks
 
 
@@ -172,7 +179,7 @@ def label_stance(
         evidence, problems = _evidence(picked, article, from_source, english)
         if not evidence:
             warnings.append("no evidence quote survived the checks: the stance is unsupported")
-    agreeing = votes.count(label)
+    agreeing = votes.count(label) if label != "mixed" else len(votes)
     return Stance(
         # A given target is fixed: the model (or text inside the article) cannot change it.
         target=chosen_target,
@@ -189,7 +196,8 @@ def label_stance(
 
 
 def _rationale(label: StanceLabel, votes: list[StanceLabel], picked: list[NumberedSentence]) -> str:
-    agreeing = f"{votes.count(label)} of {len(votes)} readings say {label}"
+    counts = Counter(votes)
+    agreeing = ", ".join(f"{n} of {len(votes)} readings {name}" for name, n in counts.most_common())
     if label == "neutral":
         return f"The author takes no side on the target ({agreeing})."
     where = ", ".join(dict.fromkeys(s.paragraph for s in picked)) or "no sentence found"
