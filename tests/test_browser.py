@@ -221,3 +221,36 @@ def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Pa
             browser.close()
     finally:
         server.stop()
+
+
+def test_reader_page_compares_outlets(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    allow_loopback()
+    server = Server(tmp_path / "cache").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url + "/")
+            page.wait_for_selector("#model option[value='fake']", state="attached")
+            page.click("#tab-compare")
+            assert page.is_hidden("#brief-view") and page.is_visible("#compare-view")
+            texts = [seed(p).read_text(encoding="utf-8") for p in ("001", "002", "003")]
+            page.fill("#compare-sources", "\n---\n".join(texts))
+            page.fill("#compare-target", "US export controls on AI chips to China")
+            page.click("#compare-submit")
+            page.wait_for_function(
+                "document.querySelector('#compare-status').textContent === 'Done.'",
+                timeout=120_000,
+            )
+            header = page.inner_text("#compare-matrix thead")
+            assert "A1" in header and "A3" in header
+            assert page.locator("#compare-matrix .stance-row .label").count() == 3
+            shared = page.locator("#compare-matrix tr.shared")
+            assert shared.count() >= 1 and "25%" in shared.first.inner_text()
+            shots = Path(os.environ.get("SUMMARIZER_SCREENSHOT_DIR", tmp_path))
+            page.screenshot(path=str(shots / "reader-compare.png"), full_page=False)
+            browser.close()
+    finally:
+        server.stop()
