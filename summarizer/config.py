@@ -100,6 +100,14 @@ class Settings(BaseSettings):
         None, description="base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio)"
     )
     api_key: SecretStr | None = Field(None, description="key for that server, if it wants one")
+    model_servers: dict[str, str] = Field(
+        default_factory=dict,
+        description="base URL per model (shell pattern → URL), so models on different servers "
+        "can be compared in one eval run; a config-file table [model_servers]",
+    )
+    max_in_flight: int = Field(
+        8, ge=1, description="requests in flight at once to one server (base URL), whatever -j"
+    )
     allow_private_urls: bool = Field(
         False,
         description="read URLs on loopback, private and link-local addresses (SSRF guard off)",
@@ -125,6 +133,16 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _ConfigFileSource(settings_cls))
+
+    def api_base_for(self, model: str) -> str | None:
+        """The base URL that serves ``model``: the first ``model_servers`` pattern it matches,
+        else ``api_base``."""
+        from fnmatch import fnmatchcase
+
+        for pattern, url in self.model_servers.items():
+            if fnmatchcase(model, pattern):
+                return url
+        return self.api_base
 
     @property
     def use_cache(self) -> bool:

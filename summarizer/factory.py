@@ -13,7 +13,7 @@ from summarizer.backends.retry import RetryingBackend
 from summarizer.cache import CachedBackend, CacheStore, open_cache
 from summarizer.config import Settings
 from summarizer.demo import demo_reply
-from summarizer.errors import ConfigError, ModelUnavailableError
+from summarizer.errors import BackendError, ConfigError, ModelUnavailableError
 from summarizer.redact import register_secret
 
 # Provider prefixes and the environment variable that holds their key.
@@ -76,14 +76,18 @@ def make_backend(
         if api_key:
             register_secret(api_key)
         inner = LiteLLMBackend(
-            settings.resolved_cache_dir(), model, api_base=settings.api_base, api_key=api_key
+            settings.resolved_cache_dir(),
+            model,
+            api_base=settings.api_base_for(model),
+            api_key=api_key,
+            max_in_flight=settings.max_in_flight,
         )
     backend: Backend = RetryingBackend(
         inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait
     )
     if settings.use_cache:
         backend = CachedBackend(
-            backend, cache or open_response_cache(settings), endpoint=settings.api_base
+            backend, cache or open_response_cache(settings), endpoint=settings.api_base_for(model)
         )
     return backend
 
@@ -119,8 +123,9 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
         usable, reason = local.local_status(model, settings.resolved_cache_dir())
         return ModelStatus(model, usable, reason)
     provider = model.split("/", 1)[0]
-    if settings.api_base and provider in SERVER_PROVIDERS:
-        return ModelStatus(model, True, f"served at {settings.api_base} (not checked)")
+    served_at = settings.api_base_for(model)
+    if served_at and provider in SERVER_PROVIDERS:
+        return ModelStatus(model, True, f"served at {served_at} (not checked)")
     if provider == "ollama" or provider == "ollama_chat":
         return ModelStatus(model, True, "local Ollama server (not checked)")
     if provider not in PROVIDER_KEYS:
@@ -138,3 +143,21 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
     if os.environ.get(variable):
         return ModelStatus(model, True, f"{variable} is set")
     return ModelStatus(model, False, f"{variable} is not set")
+
+
+def server_models(api_base: str, api_key: str | None = None, timeout_s: float = 5.0) -> list[str]:
+    """The model names an OpenAI-compatible server offers (its ``GET /models``).
+
+    Raises:
+        BackendError: the server does not answer, or answers something else.
+    """
+    import httpx
+
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    url = api_base.rstrip("/") + "/models"
+    try:
+        reply = httpx.get(url, headers=headers, timeout=timeout_s, trust_env=False)
+        reply.raise_for_status()
+        return [str(item["id"]) for item in reply.json()["data"]]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        raise BackendError(f"{api_base}: no model list ({type(exc).__name__}: {exc})") from None

@@ -34,15 +34,32 @@ class OpenAIStub:
         self.requests: list[dict[str, Any]] = []
         self.authorizations: list[str] = []
         self._lock = threading.Lock()
+        self.gate = threading.Event()  # cleared by a test: requests then wait at the door
+        self.gate.set()
+        self.in_flight = 0
+        self.most_in_flight = 0
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                data = json.dumps({"object": "list", "data": [{"id": "stub-model"}]}).encode()
+                self.send_response(200 if self.path.endswith("/models") else 404)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
                 with stub._lock:
+                    stub.in_flight += 1
+                    stub.most_in_flight = max(stub.most_in_flight, stub.in_flight)
+                stub.gate.wait(30)
+                with stub._lock:
+                    stub.in_flight -= 1
                     stub.requests.append(body)
                     stub.authorizations.append(self.headers.get("authorization", ""))
                     if stub.script:
@@ -97,6 +114,7 @@ TASK_OF_SCHEMA = {
     "SentenceChoiceDraft": "keypoints",
     "StanceDraft": "stance",
     "SidesDraft": "stance",
+    "_LabelDraft": "stance",
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -319,10 +321,67 @@ def test_an_openai_compatible_server_needs_no_openai_key(tmp_path: Path) -> None
     schemas = [
         r["response_format"]["json_schema"]["name"] for r in stub.requests if "response_format" in r
     ]
-    assert {"TranslationDraft", "OverviewDraft", "SentenceChoiceDraft", "StanceDraft"} <= set(
+    assert {"TranslationDraft", "OverviewDraft", "SentenceChoiceDraft", "_LabelDraft"} <= set(
         schemas
     )
     assert all(r["model"] == "served-model" for r in stub.requests)
     assert keyed.returncode == 0, keyed.stderr
     assert f"Bearer {secret}" in stub.authorizations and "Bearer no-key" in stub.authorizations
     assert secret not in keyed.stdout + keyed.stderr
+
+
+def test_one_server_gets_at_most_its_in_flight_cap(tmp_path: Path) -> None:
+    """Six threads, one server capped at two: two requests reach it, the others wait their turn."""
+    allow_loopback()
+    from summarizer.backends.litellm_backend import LiteLLMBackend
+
+    with OpenAIStub(default="fine") as stub:
+        stub.gate.clear()
+        backend = LiteLLMBackend(tmp_path, "openai/stub", api_base=stub.url, max_in_flight=2)
+        request = Request(model="openai/stub", messages=({"role": "user", "content": "hi"},))
+        threads = [threading.Thread(target=backend.complete, args=(request,)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while stub.in_flight < 2:
+            assert time.monotonic() < deadline, "the first two requests never arrived"
+            time.sleep(0.01)
+        window = time.monotonic() + 0.5  # the four others are queued, not at the server
+        while time.monotonic() < window:
+            assert stub.in_flight == 2
+            time.sleep(0.01)
+        stub.gate.set()
+        for thread in threads:
+            thread.join(30)
+        assert len(stub.requests) == 6 and stub.most_in_flight == 2
+
+
+def test_models_lists_what_a_configured_server_offers(tmp_path: Path) -> None:
+    allow_loopback()
+    from tests.test_cli import run
+
+    with OpenAIStub() as stub:
+        listed = run("models", env={"SUMMARIZER_API_BASE": stub.url})
+    assert f"-m openai/stub-model --api-base {stub.url}" in listed.stdout.decode()
+    dead = run("models", env={"SUMMARIZER_API_BASE": "http://127.0.0.1:9/v1"})
+    assert "server http://127.0.0.1:9/v1: does not answer" in dead.stdout.decode()
+
+
+def test_each_model_can_have_its_own_server(tmp_path: Path) -> None:
+    from summarizer.config import Settings
+
+    settings = Settings(
+        api_base="http://default:8000/v1",
+        model_servers={"openai/qwen-*": "http://gpu1:8000/v1", "openai/llama": "http://gpu2/v1"},
+    )
+    assert settings.api_base_for("openai/qwen-7b") == "http://gpu1:8000/v1"
+    assert settings.api_base_for("openai/llama") == "http://gpu2/v1"
+    assert settings.api_base_for("openai/other") == "http://default:8000/v1"
+    config = tmp_path / "summarizer.toml"
+    config.write_text(
+        '[model_servers]\n"openai/qwen-*" = "http://gpu1:8000/v1"\n', encoding="utf-8"
+    )
+    from summarizer.config import load_settings
+
+    loaded = load_settings(config_file=config)
+    assert loaded.api_base_for("openai/qwen-7b") == "http://gpu1:8000/v1"

@@ -32,6 +32,19 @@ _PERMANENT_HINTS = {
 }
 
 _import_lock = threading.Lock()
+_server_slots: dict[str, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def server_slots(api_base: str, limit: int) -> threading.BoundedSemaphore:
+    """The one semaphore of a server in this process: requests to one base URL share a cap,
+    however many batches, threads or backends send them."""
+    with _slots_lock:
+        if api_base not in _server_slots:
+            _server_slots[api_base] = threading.BoundedSemaphore(limit)
+        return _server_slots[api_base]
+
+
 _registered_cache_dirs: set[Path] = set()
 
 
@@ -101,11 +114,13 @@ class LiteLLMBackend:
         *,
         api_base: str | None = None,
         api_key: str | None = None,
+        max_in_flight: int = 8,
     ):
         self.cache_dir = cache_dir
         self.model = model
         self.api_base = api_base
         self.api_key = api_key
+        self.slots = server_slots(api_base, max_in_flight) if api_base else None
 
     @property
     def capabilities(self) -> Capabilities:
@@ -138,7 +153,11 @@ class LiteLLMBackend:
             }
         started = time.perf_counter()
         try:
-            response = litellm.completion(**kwargs)
+            if self.slots is None:
+                response = litellm.completion(**kwargs)
+            else:
+                with self.slots:  # the server's own capacity, not the batch's -j
+                    response = litellm.completion(**kwargs)
         except Exception as exc:
             raise _as_backend_error(exc, request.model) from None
         latency = time.perf_counter() - started

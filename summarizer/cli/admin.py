@@ -7,7 +7,7 @@ import json
 import click
 
 from summarizer.cli.common import settings_of
-from summarizer.config import DEFAULT_MODEL
+from summarizer.config import DEFAULT_MODEL, Settings
 
 
 @click.command()
@@ -31,10 +31,30 @@ def models(ctx: click.Context) -> None:
         mark = "yes" if status.usable else "no "
         default = " (default)" if model == settings.model else ""
         click.echo(f"{mark}  {model}{default}: {status.reason}")
+    servers = dict.fromkeys([*settings.model_servers.values(), settings.api_base])
+    for server in (url for url in servers if url):
+        _list_server(server, settings)
     click.echo(
         f"\nAny litellm model string works; keys come from {', '.join(sorted(set(PROVIDER_KEYS.values())))}.",
         err=True,
     )
+
+
+def _list_server(api_base: str, settings: Settings) -> None:
+    """What an OpenAI-compatible server offers, as model strings for -m, or why it cannot say."""
+    from summarizer.errors import BackendError
+    from summarizer.factory import server_models
+    from summarizer.redact import redact
+
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    try:
+        names = server_models(api_base, key)
+    except BackendError as exc:
+        click.echo(f"no   server {api_base}: does not answer ({redact(str(exc))})")
+        return
+    click.echo(f"yes  server {api_base}: {len(names)} model(s)")
+    for name in names:
+        click.echo(f"       -m openai/{name} --api-base {api_base}")
 
 
 @click.group()
