@@ -263,10 +263,7 @@ def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
     [
         (("neutral", "critical", "critical", "supportive", "neutral"), "neutral"),  # a tie: greedy
         (("supportive", "critical", "critical", "critical", "neutral"), "critical"),
-        # Readings split between the sides, neither with twice the other: mixed.
-        (("supportive", "critical", "supportive", "critical", "neutral"), "mixed"),
-        (("critical", "supportive", "critical", "supportive", "critical"), "mixed"),
-        (("critical", "supportive", "critical", "neutral", "neutral"), "critical"),  # 2 to 1
+        (("mixed", "mixed", "critical", "mixed", "supportive"), "mixed"),
     ],
 )
 def test_the_label_is_the_vote_of_five_readings(votes: tuple[str, ...], label: str) -> None:
@@ -304,7 +301,7 @@ def test_without_a_target_the_model_names_one_first() -> None:
     )
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == ["stance@v1"] + ["stance@v5"] * 5
+    assert [r.prompt for r in fake.history] == ["stance@v1"] + ["stance@v4"] * 5
     assert stance.label == "neutral" and stance.meta.calls == 6
 
 
