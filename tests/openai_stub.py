@@ -114,7 +114,6 @@ TASK_OF_SCHEMA = {
     "SentenceChoiceDraft": "keypoints",
     "StanceDraft": "stance",
     "SidesDraft": "stance",
-    "_LabelDraft": "stance",
 }
 
 

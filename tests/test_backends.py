@@ -321,7 +321,7 @@ def test_an_openai_compatible_server_needs_no_openai_key(tmp_path: Path) -> None
     schemas = [
         r["response_format"]["json_schema"]["name"] for r in stub.requests if "response_format" in r
     ]
-    assert {"TranslationDraft", "OverviewDraft", "SentenceChoiceDraft", "_LabelDraft"} <= set(
+    assert {"TranslationDraft", "OverviewDraft", "SentenceChoiceDraft", "StanceDraft"} <= set(
         schemas
     )
     assert all(r["model"] == "served-model" for r in stub.requests)

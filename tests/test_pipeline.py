@@ -13,7 +13,7 @@ from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
-from summarizer.schemas import Article, Paragraph
+from summarizer.schemas import Article
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
@@ -222,10 +222,6 @@ def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target:
     )
 
 
-def _votes(*labels: str) -> list[str]:
-    return [json.dumps({"label": label}) for label in labels]
-
-
 def _pick(*ids: str) -> str:
     return json.dumps({"sentences": list(ids)})
 
@@ -235,21 +231,18 @@ def _numbered(article: Article) -> dict[str, NumberedSentence]:
     return {s.id: s for s in number_sentences(shown)}
 
 
-def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
+def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
     article = load_article(seed("004"))
     sentences = _numbered(article)
-    votes = _votes("critical", "critical", "supportive", "critical", "critical")
-    fake = FakeBackend(replies=[*votes, _pick("s999"), _pick("s3", "s5")])
+    label = _stance_reply([("an invented quote", "p1")], label="critical")
+    fake = FakeBackend(replies=[label, _pick("s999"), _pick("s3", "s5")])
     stance = label_stance(
         article, article.paragraphs, fake, model="fake", target="US export controls"
     )
-    assert stance.label == "critical" and stance.confidence == 0.8 and stance.supported
-    # Five readings of one prompt: the greedy one, then samples at a temperature.
-    assert [r.temperature for r in fake.history[:5]] == [0.0, 0.8, 0.8, 0.8, 0.8]
-    assert all(r.messages == fake.history[0].messages for r in fake.history[:5])
+    assert stance.label == "critical" and stance.supported
     # The evidence step is asked for the label's side; an unknown id goes back with the error.
-    assert "is against a target" in fake.history[5].messages[0]["content"]
-    assert "unknown sentence id(s) s999" in fake.history[6].messages[-1]["content"]
+    assert "is against a target" in fake.history[1].messages[0]["content"]
+    assert "unknown sentence id(s) s999" in fake.history[2].messages[-1]["content"]
     assert [(e.quote, e.paragraph) for e in stance.evidence] == [
         (sentences[i].plain, sentences[i].paragraph) for i in ("s3", "s5")
     ]
@@ -258,51 +251,35 @@ def test_stance_evidence_is_the_chosen_sentences_verbatim() -> None:
     assert stance.target == "US export controls" and not stance.target_inferred
 
 
-@pytest.mark.parametrize(
-    ("votes", "label"),
-    [
-        (("neutral", "critical", "critical", "supportive", "neutral"), "neutral"),  # a tie: greedy
-        (("supportive", "critical", "critical", "critical", "neutral"), "critical"),
-        (("mixed", "mixed", "critical", "mixed", "supportive"), "mixed"),
-    ],
-)
-def test_the_label_is_the_vote_of_five_readings(votes: tuple[str, ...], label: str) -> None:
+def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
     article = load_article(seed("004"))
-    fake = FakeBackend(replies=[*_votes(*votes), _pick("s2")])
+    real = "We don't sell them our best stuff, not our second-best stuff"
+    label = _stance_reply(
+        [(real, "p3"), ("China will buy every Nvidia chip it can find", "p5")], label="critical"
+    )
+    fake = FakeBackend(replies=[label, "no", "still no", "nothing"])
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
-    assert stance.label == label and stance.supported
-    assert (stance.evidence == []) == (label == "neutral")
-    assert len(fake.history) == 5 + (label != "neutral")  # no evidence call for neutral
+    assert [e.quote for e in stance.evidence] == [real]
+    assert not stance.checks[0].passed and stance.supported
+    assert any("the model's quotes kept" in w for w in stance.warnings)
 
 
-def test_a_chinese_article_is_labelled_from_its_own_sentences() -> None:
-    article = article_from_text(
-        "美国的出口管制是技术霸凌。我们坚决反对。中国商务部回应了。", name="zh"
-    )
-    english = [Paragraph(id="p1", text="[English that the stance step must not read]")]
-    fake = FakeBackend(replies=[*_votes(*["critical"] * 5), _pick("s1", "s2")])
-    stance = label_stance(article, english, fake, model="fake", target="US export controls")
-    assert "美国的出口管制是技术霸凌。" in fake.history[0].messages[-1]["content"]
-    assert "[English" not in fake.history[0].messages[-1]["content"]
-    assert [(e.quote, e.source) for e in stance.evidence] == [
-        ("美国的出口管制是技术霸凌。", "source"),
-        ("我们坚决反对。", "source"),
-    ]
-    assert stance.label == "critical"
-
-
-def test_without_a_target_the_model_names_one_first() -> None:
+def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:
     article = load_article(seed("004"))
-    fake = FakeBackend(
-        replies=[
-            _stance_reply([("q", "p1")], target="Beijing's curbs on H20"),
-            *_votes(*["neutral"] * 5),
-        ]
-    )
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral")])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.label == "neutral" and stance.evidence == [] and stance.supported
+    assert len(fake.history) == 1
+
+
+def test_without_a_target_the_model_names_one() -> None:
+    article = load_article(seed("004"))
+    label = _stance_reply([("q", "p1")], label="supportive", target="Beijing's curbs on H20")
+    fake = FakeBackend(replies=[label, _pick("s2")])
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == ["stance@v1"] + ["stance@v4"] * 5
-    assert stance.label == "neutral" and stance.meta.calls == 6
+    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v1"]
+    assert "Beijing's curbs on H20" in fake.history[1].messages[-1]["content"]
 
 
 INJECTION = (
