@@ -51,8 +51,8 @@ def settings(tmp_path: Path) -> Settings:
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No SUMMARIZER_* setting and no config file from the machine: each test starts clean."""
     for name in list(os.environ):
-        if name.startswith("SUMMARIZER_"):
-            monkeypatch.delenv(name)
+        if name.startswith("SUMMARIZER_") and not name.startswith("SUMMARIZER_SCREENSHOT"):
+            monkeypatch.delenv(name)  # the SCREENSHOT_* knobs only steer the docs' screenshots
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
 

@@ -168,7 +168,10 @@ def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Pa
     from playwright.sync_api import sync_playwright
 
     allow_loopback()
-    server = Server(tmp_path / "cache").start()
+    # As in the first test, SUMMARIZER_SCREENSHOT_* let docs/ screenshots come from a real run.
+    model = os.environ.get("SUMMARIZER_SCREENSHOT_MODEL", "fake")
+    cache = Path(os.environ.get("SUMMARIZER_SCREENSHOT_CACHE", tmp_path / "cache"))
+    server = Server(cache, model=model).start()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -178,15 +181,16 @@ def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Pa
             context.grant_permissions(["clipboard-read", "clipboard-write"])
             page = context.new_page()
             page.goto(server.url + "/")
-            page.wait_for_selector("#model option[value='fake']", state="attached")
+            page.wait_for_selector(f"#model option[value='{model}']", state="attached")
             # Keyboard only: fill the text, tab to the button, press Enter.
             page.fill("#text", seed("003").read_text(encoding="utf-8"))
+            page.fill("#target", "US export controls on AI chips to China")
             page.focus("#target")
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.id") == "submit"
             page.keyboard.press("Enter")
             page.wait_for_function(
-                "document.querySelector('#status').textContent === 'Done.'", timeout=60_000
+                "document.querySelector('#status').textContent === 'Done.'", timeout=300_000
             )
             # No horizontal scroll on a phone.
             width = page.evaluate("document.documentElement.scrollWidth")
