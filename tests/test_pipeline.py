@@ -389,9 +389,15 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     summary = summarize(
         article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
     )
-    assert [(f.value, f.paragraph) for f in summary.figures] == [("52,000", "p11"), ("31%", "p14")]
+    model_figures = [(f.value, f.paragraph) for f in summary.figures][:2]
+    assert model_figures == [("52,000", "p11"), ("31%", "p14")]
     details = next(c.details for c in summary.checks if c.name == "figures_in_source")
     assert any("cited p3 but is in p11" in d for d in details)
+    # The model named two figures: code adds those the key sentences state, each with its sentence.
+    added = summary.figures[2:]
+    points = {(k.text, k.paragraphs[0]) for k in summary.key_points}
+    assert added and all((f.measures, f.paragraph) in points for f in added)
+    assert len(summary.figures) <= 8
 
 
 def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:

@@ -18,7 +18,12 @@ from summarizer.comparison import (
     SharedClaim,
     StanceCell,
 )
-from summarizer.grounding.numbers import Quantity, extract_quantities
+from summarizer.grounding.numbers import (
+    Quantity,
+    extract_quantities,
+    format_quantity,
+    notable_quantity,
+)
 from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.schemas import Brief, CallRecord, RunMeta
@@ -27,51 +32,6 @@ from summarizer.tasks.brief import english_paragraphs
 from summarizer.tasks.common import embed_safely
 
 COMPARE_PROMPT_VERSION = 1
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
-
-
-def shown(quantity: Quantity) -> str:
-    """A normalised quantity as a reader writes it: 550 billion, 30,000, 25%, January 13, 2026."""
-    if quantity.kind == "percent":
-        return f"{quantity.value}%"
-    if quantity.kind == "date":
-        year, month, day = quantity.value.split("-")
-        name = _MONTHS[int(month) - 1] if month.isdigit() else ""
-        parts = [f"{name} {int(day)}" if day.isdigit() else name]
-        if year.isdigit():
-            parts.append(year)
-        return (
-            ", ".join(p for p in parts if p) if day.isdigit() else " ".join(p for p in parts if p)
-        )
-    value = float(quantity.value)
-    for scale, word in _SCALES:
-        if value >= scale:
-            return f"{value / scale:g} {word}"
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
-
-
-def _worth_a_row(quantity: Quantity) -> bool:
-    """Percentages, dates and amounts; not small counts ("two firms") or bare years."""
-    if quantity.kind != "number":
-        return True
-    value = float(quantity.value)
-    return value >= 10 and not (value.is_integer() and 1900 <= value <= 2100)
 
 
 _WORD = re.compile(r"[a-z]{4,}")
@@ -139,7 +99,7 @@ def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
     for label, brief in briefs.items():
         for paragraph in brief.article.paragraphs:
             for quantity in sorted(extract_quantities(paragraph.original or paragraph.text)):
-                if _worth_a_row(quantity):
+                if notable_quantity(quantity):
                     rows.setdefault(quantity, {}).setdefault(label, []).append(paragraph.id)
     _merge_partial_dates(rows)
     split: list[tuple[Quantity, dict[str, list[str]]]] = []
@@ -155,7 +115,9 @@ def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
             split.append((quantity, {label: stated[label] for label in group}))
     order = [id(pair) for pair in split]
     ranked = sorted(split, key=lambda pair: (-len(pair[1]), order.index(id(pair))))
-    return [FigureRow(value=shown(q), kind=q.kind, stated_in=stated) for q, stated in ranked]
+    return [
+        FigureRow(value=format_quantity(q), kind=q.kind, stated_in=stated) for q, stated in ranked
+    ]
 
 
 def _merge_partial_dates(rows: dict[Quantity, dict[str, list[str]]]) -> None:

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary
-from summarizer.grounding.numbers import Quantity, extract_quantities
+from summarizer.grounding.numbers import (
+    Quantity,
+    extract_quantities,
+    format_quantity,
+    notable_quantity,
+)
 from summarizer.grounding.people import document_people
 from summarizer.ingest import estimate_tokens
 from summarizer.ingest.injection import WITHHELD
@@ -33,6 +38,8 @@ MAX_ARTICLE_TOKENS = 5000
 SUMMARY_PROMPT_VERSION = 2
 MAX_KEY_POINTS = 6
 MAX_ENTITIES = 15
+MAX_FIGURES = 8
+MIN_FIGURES = 3
 KEY_POINTS_PROMPT_VERSION = 2
 KEY_POINT_PARTS = 3
 
@@ -132,6 +139,24 @@ def _grounded_figures(
             continue
         figures.append(Figure(value=item.value, measures=item.measures, paragraph=home))
     return figures, problems
+
+
+def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[Figure]:
+    """Figures found by code in the key sentences, when the model named few (the local model
+    often names none): each with the sentence that states it, so what it measures is in view."""
+    if len(have) >= MIN_FIGURES:
+        return []
+    taken = {(f.paragraph, q) for f in have for q in extract_quantities(f.value, words=True)}
+    found: list[Figure] = []
+    for point in key_points:
+        for quantity in sorted(extract_quantities(point.text)):
+            home = point.paragraphs[0]
+            if notable_quantity(quantity) and (home, quantity) not in taken:
+                taken.add((home, quantity))
+                found.append(
+                    Figure(value=format_quantity(quantity), measures=point.text, paragraph=home)
+                )
+    return found[: MAX_FIGURES - len(have)]
 
 
 def _quantities(english: str, paragraph: Paragraph) -> frozenset[Quantity]:
@@ -248,6 +273,7 @@ def summarize(
         number_sentences(shown), backend, model, max_reasks
     )
     figures, figure_problems = _grounded_figures(draft, article, english)
+    figures += _key_point_figures(key_points, figures)
     checks = [
         Check(name="key_points_verbatim", passed=True, details=[]),
         Check(name="figures_in_source", passed=not figure_problems, details=figure_problems),
