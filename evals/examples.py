@@ -125,10 +125,11 @@ def summary_record(ctx: RunContext, ref: SummaryRef, target: str | None) -> dict
                 "stance": brief.stance.label,
                 "evidence": [e.quote for e in brief.stance.evidence],
             }
-            total = len(summary.figures) + dropped
+            proposed = [f for f in summary.figures if f.found_by == "model"]
+            total = len(proposed) + dropped
             record.update(
                 reasks=brief.meta.reasks,
-                figure_faithfulness=len(summary.figures) / total if total else None,
+                figure_faithfulness=len(proposed) / total if total else None,
                 entity_name_accuracy=entity_name_accuracy(
                     output["entities"], reference["entities"]
                 ),

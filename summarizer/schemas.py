@@ -345,6 +345,7 @@ class Figure(StrictModel):
     value: str
     measures: str
     paragraph: str
+    found_by: Literal["model", "code"] = "model"  # code: read from a key sentence
 
 
 class Summary(StrictModel):

@@ -397,6 +397,7 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     added = summary.figures[2:]
     points = {(k.text, k.paragraphs[0]) for k in summary.key_points}
     assert added and all((f.measures, f.paragraph) in points for f in added)
+    assert {f.found_by for f in added} == {"code"} and summary.figures[0].found_by == "model"
     assert len(summary.figures) <= 8
 
 

@@ -154,7 +154,12 @@ def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[F
             if notable_quantity(quantity) and (home, quantity) not in taken:
                 taken.add((home, quantity))
                 found.append(
-                    Figure(value=format_quantity(quantity), measures=point.text, paragraph=home)
+                    Figure(
+                        value=format_quantity(quantity),
+                        measures=point.text,
+                        paragraph=home,
+                        found_by="code",
+                    )
                 )
     return found[: MAX_FIGURES - len(have)]
 
