@@ -53,7 +53,10 @@ class LiveBrief:
 
     def event(self, kind: str, payload: BaseModel) -> None:
         if self.console is not None and isinstance(payload, TranslatedParagraph):
-            self.console.print(f"[dim]{payload.id}[/dim] {payload.text}", highlight=False)
+            from rich.text import Text
+
+            # As text, not markup: an article's "[1]" or "[bold]" must print as written.
+            self.console.print(Text.assemble((payload.id, "dim"), " ", payload.text))
 
     def stop(self) -> None:
         if self.bar is not None and self.task is not None:
