@@ -45,7 +45,10 @@ def test_report_filters_search_and_diff(tmp_path: Path) -> None:
         assert page.locator("table.summary").count() == 1
         assert page.locator("table.summary td.best").count() > 0
         rows = page.locator("#matrix tbody tr")
-        assert rows.count() == 12  # 1 translation document, 5 summaries, 6 stance examples
+        # 1 translation document, 5 summaries, 6 stance examples, 1 comparison (pipeline only)
+        assert rows.count() == 13
+        page.select_option("#task", "compare")
+        assert rows.count() == 1
         page.select_option("#task", "stance")
         assert rows.count() == 6
         assert all(
@@ -56,10 +59,11 @@ def test_report_filters_search_and_diff(tmp_path: Path) -> None:
         assert rows.count() == 1
         page.fill("#search", "")
         page.check("#disagree")  # the failing system disagrees with the working one everywhere
-        assert rows.count() == 12
+        assert rows.count() == 13
         page.uncheck("#disagree")
         page.check("#failures")
-        assert rows.count() == 12 and page.locator("td.cell.failed").count() == 24
+        # Every example of the failing model, both variants, and its comparison.
+        assert rows.count() == 13 and page.locator("td.cell.failed").count() == 25
         page.uncheck("#failures")
         page.select_option("#task", "translation")
         page.locator("td.cell:not(.failed)").first.click()
