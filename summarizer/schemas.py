@@ -221,9 +221,10 @@ DANGLING_WORDS = frozenset(
 
 
 def _whole_headline(value: str) -> str:
-    words = re.findall(r"[A-Za-z']+", value)
-    if words and words[-1].casefold() in DANGLING_WORDS:
-        raise ValueError(f"headline stops mid-phrase at {words[-1]!r}; write it whole")
+    tokens = value.split()
+    last = re.sub(r"[^\w']", "", tokens[-1]) if tokens else ""
+    if last.casefold() in DANGLING_WORDS:
+        raise ValueError(f"headline stops mid-phrase at {last!r}; write it whole")
     return value
 
 

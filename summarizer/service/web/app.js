@@ -128,70 +128,6 @@ function remember(brief) {
   kept.unshift({ headline: brief.summary.headline, at: brief.created_at, brief });
   try { localStorage.setItem(HISTORY_KEY, JSON.stringify(kept.slice(0, 10))); } catch (e) { kept.pop(); }
   showHistory();
-
-// Compare outlets: several articles of one story, lined up by the server (POST /v1/compare).
-function showTab(name) {
-  $("brief-view").hidden = name !== "brief"; $("compare-view").hidden = name !== "compare";
-  $("tab-brief").setAttribute("aria-pressed", String(name === "brief"));
-  $("tab-compare").setAttribute("aria-pressed", String(name === "compare"));
-}
-$("tab-brief").addEventListener("click", () => showTab("brief"));
-$("tab-compare").addEventListener("click", () => showTab("compare"));
-
-function compareInputs(text) {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  if (lines.length && lines.every((l) => /^https?:\/\//.test(l))) return lines.map((url) => ({ url }));
-  return text.split(/^---\s*$/m).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t }));
-}
-
-function renderComparison(c) {
-  const labels = c.articles.map((a) => a.label);
-  $("compare-articles").replaceChildren(...c.articles.map((a) => {
-    const li = el("li"); li.append(el("strong", a.label + " "), a.headline, el("span", " — " + (a.outlet || "unknown outlet"), "muted")); return li;
-  }));
-  const head = el("tr"); head.append(el("th", ""), ...labels.map((l) => el("th", l)));
-  $("compare-matrix").tHead.replaceChildren(head);
-  const rows = [];
-  const stance = el("tr", undefined, "stance-row"); stance.append(el("th", "stance"));
-  labels.forEach((l) => {
-    const cell = el("td"); const s = c.stance[l];
-    cell.append(el("span", s.label, "label " + s.label));
-    s.evidence.slice(0, 2).forEach((e) => cell.append(el("q", e.quote), el("span", " [" + e.paragraph + "]", "muted")));
-    stance.append(cell);
-  });
-  rows.push(stance);
-  c.figures.filter((f) => Object.keys(f.stated_in).length > 1).concat(c.figures.filter((f) => Object.keys(f.stated_in).length === 1)).slice(0, 40).forEach((f) => {
-    const row = el("tr"); row.append(el("th", f.value));
-    labels.forEach((l) => row.append(el("td", (f.stated_in[l] || []).join(", ") || "·")));
-    if (Object.keys(f.stated_in).length > 1) row.className = "shared";
-    rows.push(row);
-  });
-  $("compare-matrix").tBodies[0].replaceChildren(...rows);
-  $("compare-shared").replaceChildren(...c.shared_claims.map((claim) => el("li", claim.mentions.map((m) => m.article + " [" + m.paragraph + "] " + m.text).join(" · "))));
-  $("compare-only").replaceChildren(...labels.filter((l) => (c.only_in[l] || []).length).map((l) => {
-    const box = el("section"); box.append(el("h3", "Only in " + l));
-    const list = el("ul"); list.append(...c.only_in[l].map((m) => el("li", "[" + m.paragraph + "] " + m.text))); box.append(list); return box;
-  }));
-  $("comparison").hidden = false;
-}
-
-$("compare-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const articles = compareInputs($("compare-sources").value);
-  if (articles.length < 2) { $("compare-status").textContent = "Give at least two articles."; return; }
-  $("compare-submit").disabled = true; $("compare-status").className = "";
-  $("compare-status").textContent = "Briefing " + articles.length + " articles… a local model takes minutes per article.";
-  try {
-    const body = { articles, model: $("model").value || null, target: $("compare-target").value.trim() || null };
-    const response = await fetch("/v1/compare", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) });
-    const data = await response.json();
-    if (!response.ok) throw new Error(data.error ? data.error.code + ": " + data.error.message : response.statusText);
-    renderComparison(data);
-    $("compare-status").textContent = "Done.";
-  } catch (error) {
-    $("compare-status").className = "error"; $("compare-status").textContent = String(error.message || error);
-  } finally { $("compare-submit").disabled = false; }
-});
 }
 function showHistory() {
   const items = loadHistory();
@@ -321,7 +257,7 @@ $("tab-compare").addEventListener("click", () => showTab("compare"));
 
 function compareInputs(text) {
   const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  if (lines.length && lines.every((l) => /^https?:\/\//.test(l))) return lines.map((url) => ({ url }));
+  if (lines.length && lines.every((l) => /^[a-z]+:\/\/\S+$/i.test(l))) return lines.map((url) => ({ url }));
   return text.split(/^---\s*$/m).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t }));
 }
 
