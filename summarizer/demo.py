@@ -50,7 +50,7 @@ def _first_sentence(text: str, max_words: int = 25) -> str:
 def _headline(text: str) -> str:
     """``[FAKE]`` and the first words of ``text``, not ending on a word that leaves it cut off."""
     words = _first_sentence(text).split()[:10]
-    while len(words) > 1 and re.sub(r"[^\w']", "", words[-1]).casefold() in DANGLING_WORDS:
+    while words and re.sub(r"[^\w']", "", words[-1]).casefold() in DANGLING_WORDS:
         words.pop()
     return ("[FAKE] " + " ".join(words))[:95]
 
