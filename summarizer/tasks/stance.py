@@ -46,13 +46,13 @@ _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and agai
 
 
 def _evidence(
-    picked: list[NumberedSentence], article: Article, from_source: bool, english: list[Paragraph]
+    picked: list[NumberedSentence], article: Article, english: list[Paragraph]
 ) -> tuple[list[Evidence], list[str]]:
-    """The picked sentences as evidence, each checked to be in its paragraph verbatim."""
+    """The picked sentences of the English as evidence, each checked to be in its paragraph."""
     origin: Literal["source", "translation"] = (
-        "source" if from_source or article.language == "en" else "translation"
+        "source" if article.language == "en" else "translation"
     )
-    paragraphs = {p.id: p.text for p in (article.paragraphs if from_source else english)}
+    paragraphs = {p.id: p.text for p in english}
     evidence: list[Evidence] = []
     problems: list[str] = []
     for sentence in picked:
@@ -152,7 +152,7 @@ def label_stance(
             )
             calls += picked_calls
             reasks += picked_reasks
-            evidence, problems = _evidence(picked, article, False, english)
+            evidence, problems = _evidence(picked, article, english)
         except ParseError as exc:
             warnings.append(
                 f"evidence sentences not chosen ({exc.reason}); the model's quotes kept"
