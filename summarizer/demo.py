@@ -155,9 +155,6 @@ def demo_reply(request: Request) -> str:
             "confidence": 0.0,
             "rationale": "[FAKE] The fake backend does not read the article; it always answers neutral.",
             "evidence": [{"quote": _first_sentence(text, 20), "paragraph": pid}],
-            # stance@v3 asks for the sentences taking a side: the fake names none (neutral).
-            "favour": [],
-            "against": [],
         }
     elif task in ("keypoints", "stance_evidence"):
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]

@@ -287,19 +287,6 @@ class EvidenceDraft(StrictModel):
     paragraph: str
 
 
-class SidesDraft(StrictModel):
-    """Sentences, by id, in which the author takes a side on the target (select, don't generate):
-    code copies them verbatim as evidence and derives the label from the two lists."""
-
-    favour: list[SentenceId] = Field(max_length=5)
-    against: list[SentenceId] = Field(max_length=5)
-
-    @field_validator("favour", "against", mode="before")
-    @classmethod
-    def _unwrap(cls, value: object) -> object:
-        return unwrap_ids(value)
-
-
 class StanceDraft(StrictModel):
     target: str = Field(min_length=1)
     label: StanceLabel

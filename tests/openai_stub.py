@@ -113,7 +113,6 @@ TASK_OF_SCHEMA = {
     "OverviewDraft": "summarize",
     "SentenceChoiceDraft": "keypoints",
     "StanceDraft": "stance",
-    "SidesDraft": "stance",
 }
 
 

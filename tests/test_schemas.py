@@ -9,7 +9,7 @@ from summarizer.schemas import (
     CallRecord,
     OverviewDraft,
     RunMeta,
-    SidesDraft,
+    SentenceChoiceDraft,
     StanceDraft,
 )
 
@@ -37,8 +37,8 @@ def test_draft_schemas_carry_limits_into_json_schema() -> None:
     schema = OverviewDraft.model_json_schema()
     assert schema["properties"]["headline"]["maxLength"] == 160
     assert schema["properties"]["figures"]["maxItems"] == 8
-    sides = SidesDraft.model_json_schema()["properties"]["favour"]
-    assert sides["items"]["pattern"] == "^s[0-9]+$" and sides["maxItems"] == 5
+    ids = SentenceChoiceDraft.model_json_schema()["properties"]["sentences"]
+    assert ids["items"]["pattern"] == "^s[0-9]+$" and ids["maxItems"] == 6
     stance = StanceDraft.model_json_schema()
     assert stance["properties"]["label"]["enum"] == ["supportive", "critical", "neutral", "mixed"]
     assert stance["properties"]["confidence"]["maximum"] == 1.0
@@ -74,9 +74,9 @@ def test_run_meta_sums_calls() -> None:
 def test_wrapped_sentence_ids_are_read_and_anything_else_refused() -> None:
     import pydantic
 
-    draft = SidesDraft.model_validate({"favour": ["[s3]", ">>s4"], "against": ["<ARTICLE>s1"]})
-    assert (draft.favour, draft.against) == (["s3", "s4"], ["s1"])
+    draft = SentenceChoiceDraft.model_validate({"sentences": ["[s3]", ">>s4", "<ARTICLE>s1"]})
+    assert draft.sentences == ["s3", "s4", "s1"]
     with pytest.raises(pydantic.ValidationError, match="pattern"):
-        SidesDraft.model_validate({"favour": ["[交警工作动态]今天上午"], "against": []})
+        SentenceChoiceDraft.model_validate({"sentences": ["[交警工作动态]今天上午"]})
     with pytest.raises(pydantic.ValidationError, match="pattern"):
-        SidesDraft.model_validate({"favour": ["s1 and s2"], "against": []})
+        SentenceChoiceDraft.model_validate({"sentences": ["s1 and s2"]})

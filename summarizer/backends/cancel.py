@@ -17,7 +17,6 @@ class CancellableBackend:
     def __init__(self, inner: Backend, cancelled: threading.Event | None = None):
         self.inner = inner
         self.cancelled = cancelled or threading.Event()
-        self.calls_started = 0
 
     @property
     def capabilities(self) -> Capabilities:
@@ -29,5 +28,4 @@ class CancellableBackend:
     def complete(self, request: Request) -> Completion:
         if self.cancelled.is_set():
             raise CancelledError(f"cancelled before {request.prompt} on {request.model}")
-        self.calls_started += 1
         return self.inner.complete(request)

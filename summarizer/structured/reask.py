@@ -55,8 +55,6 @@ def complete_structured(
     max_tokens: int = 1024,
     validate: Validator[T] | None = None,
     reask_temperature: float = 0.4,
-    temperature: float = 0.0,
-    seed: int = 0,
 ) -> Structured[T]:
     """Get a valid ``output`` object for ``prompt``.
 
@@ -65,7 +63,6 @@ def complete_structured(
             model in a re-ask like a schema error.
         reask_temperature: sampling temperature for re-asks; at temperature 0 a small model
             tends to repeat its invalid reply word for word.
-        temperature, seed: of the first ask (a sample for a vote is asked at a temperature).
 
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
@@ -82,8 +79,8 @@ def complete_structured(
             schema=schema,
             schema_name=output.__name__,
             max_tokens=max_tokens,
-            temperature=temperature if reask == 0 else max(temperature, reask_temperature),
-            seed=seed + reask,
+            temperature=0.0 if reask == 0 else reask_temperature,
+            seed=reask,
         )
         completion = backend.complete(request)
         calls.append(call_record(prompt.ref, completion))
