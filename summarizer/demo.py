@@ -9,26 +9,12 @@ import re
 
 from summarizer.backends.base import Request
 from summarizer.grounding.glossary import builtin_glossary, english_pattern
-from summarizer.grounding.numbers import extract_quantities
+from summarizer.grounding.numbers import extract_quantities, format_quantity
 from summarizer.schemas import DANGLING_WORDS
 
 _PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
 _SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
 _SENTENCE_ID = re.compile(r"^\[(s\d+)\]", re.MULTILINE)
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _section(request: Request, tag: str) -> str:
@@ -62,18 +48,10 @@ def _as_sentence(text: str) -> str:
 
 
 def _quantity_words(text: str) -> list[str]:
-    words = []
-    for quantity in sorted(extract_quantities(text)):
-        if quantity.kind == "date":
-            year, month, day = quantity.value.split("-")
-            name = _MONTHS[int(month) - 1]
-            if day == "??":
-                words.append(f"{name} {year}" if year != "????" else name)
-            else:
-                words.append(f"{name} {int(day)}" + (f", {year}" if year != "????" else ""))
-        else:
-            words.append(str(quantity))
-    return words
+    """Dates as readers write them (January 13, 2026); other figures in canonical form."""
+    return [
+        format_quantity(q) if q.kind == "date" else str(q) for q in sorted(extract_quantities(text))
+    ]
 
 
 def _fake_translation(text: str) -> str:
