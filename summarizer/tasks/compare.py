@@ -72,10 +72,9 @@ _STOP = frozenset(
 )
 
 
-def _context(brief: Brief, pid: str, quantity: Quantity) -> set[str]:
+def _context(english: dict[str, str], pid: str, quantity: Quantity) -> set[str]:
     """Stems of the content words around ``quantity`` in the English of paragraph ``pid``: the
     sentences that state it, else the whole paragraph."""
-    english = {p.id: p.text for p in english_paragraphs(brief.article, brief.translation)}
     text = english.get(pid, "")
     sentences = [s for s in split_sentences(text) if quantity in extract_quantities(s, words=True)]
     words = _WORD.findall(" ".join(sentences or [text]).lower())
@@ -102,19 +101,22 @@ def _figures(briefs: dict[str, Brief]) -> list[FigureRow]:
                 if notable_quantity(quantity):
                     rows.setdefault(quantity, {}).setdefault(label, []).append(paragraph.id)
     _merge_partial_dates(rows)
+    english = {
+        label: {p.id: p.text for p in english_paragraphs(brief.article, brief.translation)}
+        for label, brief in briefs.items()
+    }
     split: list[tuple[Quantity, dict[str, list[str]]]] = []
     for quantity, stated in rows.items():
         if len(stated) < 2 or quantity.kind == "date":
             split.append((quantity, stated))
             continue
         context = {
-            label: set().union(*(_context(briefs[label], pid, quantity) for pid in pids))
+            label: set().union(*(_context(english[label], pid, quantity) for pid in pids))
             for label, pids in stated.items()
         }
         for group in _same_thing(list(stated), context):
             split.append((quantity, {label: stated[label] for label in group}))
-    order = [id(pair) for pair in split]
-    ranked = sorted(split, key=lambda pair: (-len(pair[1]), order.index(id(pair))))
+    ranked = sorted(split, key=lambda pair: -len(pair[1]))  # stable: ties keep text order
     return [
         FigureRow(value=format_quantity(q), kind=q.kind, stated_in=stated) for q, stated in ranked
     ]
