@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
@@ -27,6 +27,9 @@ from pydantic_settings import (
 )
 
 from summarizer.errors import ConfigError
+
+# How a model server takes a JSON schema in ``response_format`` (see backends.schema_format).
+SchemaFormat = Literal["json_schema", "json_object", "none"]
 
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
 DEFAULT_MAX_INPUT_BYTES = 1_000_000
@@ -105,6 +108,11 @@ class Settings(BaseSettings):
         description="base URL per model (shell pattern → URL), so models on different servers "
         "can be compared in one eval run; a config-file table [model_servers]",
     )
+    schema_formats: dict[str, SchemaFormat] = Field(
+        default_factory=dict,
+        description="how each served model's server takes a JSON schema (shell pattern → "
+        "json_schema, json_object or none); unset: probed once per server and model",
+    )
     max_in_flight: int = Field(
         8, ge=1, description="requests in flight at once to one server (base URL), whatever -j"
     )
@@ -143,6 +151,16 @@ class Settings(BaseSettings):
             if fnmatchcase(model, pattern):
                 return url
         return self.api_base
+
+    def schema_format_for(self, model: str) -> SchemaFormat | None:
+        """The configured schema form for ``model``: the first ``schema_formats`` pattern it
+        matches, else None (the backend probes the server)."""
+        from fnmatch import fnmatchcase
+
+        for pattern, mode in self.schema_formats.items():
+            if fnmatchcase(model, pattern):
+                return mode
+        return None
 
     @property
     def use_cache(self) -> bool:

@@ -24,12 +24,21 @@ class ConfigError(SummarizerError):
 
 
 class BackendError(SummarizerError):
-    """A model backend failed; ``transient`` says whether retrying may help."""
+    """A model backend failed; ``transient`` says whether retrying may help, ``status`` is the
+    server's HTTP status when it answered one."""
 
-    def __init__(self, message: str, *, transient: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.status = status
 
 
 class ModelUnavailableError(BackendError):

@@ -7,11 +7,12 @@ import os
 from dataclasses import dataclass
 
 from summarizer.backends import local
-from summarizer.backends.base import HOSTED, Backend, Capabilities
+from summarizer.backends.base import HOSTED, SERVED, Backend, Capabilities
 from summarizer.backends.fake import fake_from_model_string, is_fake
 from summarizer.backends.retry import RetryingBackend
+from summarizer.backends.schema_format import MEMO_FILE, SchemaFormatMemo
 from summarizer.cache import CachedBackend, CacheStore, open_cache
-from summarizer.config import Settings
+from summarizer.config import SchemaFormat, Settings
 from summarizer.demo import demo_reply
 from summarizer.errors import BackendError, ConfigError, ModelUnavailableError
 from summarizer.redact import register_secret
@@ -33,12 +34,15 @@ PROVIDER_KEYS = {
 SERVER_PROVIDERS = frozenset({"openai", "hosted_vllm", "openai_like"})
 
 
-def capabilities_of(model: str) -> Capabilities:
-    """What ``model`` can do, without building its backend (no litellm import, no weights)."""
+def capabilities_of(model: str, api_base: str | None = None) -> Capabilities:
+    """What ``model`` (served at ``api_base``, if given) can do, without building its backend
+    (no litellm import, no weights, no probe of the server)."""
     if is_fake(model):
         return fake_from_model_string(model).capabilities
     if local.is_local(model):
         return local.CAPABILITIES
+    if api_base and model.split("/", 1)[0] in SERVER_PROVIDERS:
+        return SERVED
     return HOSTED
 
 
@@ -81,6 +85,7 @@ def make_backend(
             api_base=settings.api_base_for(model),
             api_key=api_key,
             max_in_flight=settings.max_in_flight,
+            schema_format=settings.schema_format_for(model),
         )
     backend: Backend = RetryingBackend(
         inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait
@@ -143,6 +148,15 @@ def model_status(model: str, settings: Settings) -> ModelStatus:
     if os.environ.get(variable):
         return ModelStatus(model, True, f"{variable} is set")
     return ModelStatus(model, False, f"{variable} is not set")
+
+
+def known_schema_format(settings: Settings, model: str) -> SchemaFormat | None:
+    """How ``model``'s server takes a JSON schema, if the config says or a probe has found out."""
+    configured = settings.schema_format_for(model)
+    api_base = settings.api_base_for(model)
+    if configured is not None or api_base is None:
+        return configured
+    return SchemaFormatMemo(settings.resolved_cache_dir() / MEMO_FILE).get(api_base, model)
 
 
 def server_models(api_base: str, api_key: str | None = None, timeout_s: float = 5.0) -> list[str]:

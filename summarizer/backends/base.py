@@ -70,6 +70,9 @@ class Capabilities:
 
 
 HOSTED = Capabilities()
+# A model on an OpenAI-compatible server of the user's (vLLM, llama.cpp, LM Studio): no price
+# table, and whether it honours a JSON schema is known only after asking it.
+SERVED = Capabilities(priced=False)
 
 
 class Backend(Protocol):

@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from summarizer.backends import local
-from summarizer.backends.base import HOSTED, Capabilities, Completion, Request
+from summarizer.backends.base import HOSTED, SERVED, Capabilities, Completion, Request
+from summarizer.backends.schema_format import (
+    MEMO_FILE,
+    PROBE_MESSAGES,
+    SchemaFormatMemo,
+    probe_schema_format,
+    response_format,
+)
+from summarizer.config import SchemaFormat
 from summarizer.errors import BackendError
 from summarizer.redact import redact
 
@@ -95,17 +104,26 @@ def _retry_after(exc: BaseException) -> float | None:
 def _as_backend_error(exc: BaseException, model: str) -> BackendError:
     kinds = [cls.__name__ for cls in type(exc).__mro__]
     detail = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]
+    status = getattr(exc, "status_code", None)
+    status = status if isinstance(status, int) else None
     for kind in kinds:
         if kind in _PERMANENT_HINTS:
-            return BackendError(f"{model}: {_PERMANENT_HINTS[kind]}: {detail}")
+            return BackendError(f"{model}: {_PERMANENT_HINTS[kind]}: {detail}", status=status)
     if any(kind in _TRANSIENT for kind in kinds):
-        return BackendError(f"{model}: {detail}", transient=True, retry_after=_retry_after(exc))
-    return BackendError(f"{model}: {type(exc).__name__}: {detail}")
+        return BackendError(
+            f"{model}: {detail}", transient=True, retry_after=_retry_after(exc), status=status
+        )
+    return BackendError(f"{model}: {type(exc).__name__}: {detail}", status=status)
 
 
 class LiteLLMBackend:
     """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``,
-    ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do."""
+    ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do.
+
+    A model on an OpenAI-compatible server (``api_base``) is unpriced, shares the server's cap on
+    requests in flight, and gets JSON schemas in the form the server takes: ``schema_format``
+    when given, else the form a one-time probe of the server found (see ``schema_format``).
+    """
 
     def __init__(
         self,
@@ -115,21 +133,69 @@ class LiteLLMBackend:
         api_base: str | None = None,
         api_key: str | None = None,
         max_in_flight: int = 8,
+        schema_format: SchemaFormat | None = None,
     ):
         self.cache_dir = cache_dir
         self.model = model
         self.api_base = api_base
         self.api_key = api_key
+        self.max_in_flight = max_in_flight
         self.slots = server_slots(api_base, max_in_flight) if api_base else None
+        if schema_format is None and api_base is None:
+            schema_format = "json_schema"  # a provider's own API, or the in-process model
+        self._schema_format = schema_format
+        self._memo = SchemaFormatMemo(cache_dir / MEMO_FILE)
 
     @property
     def capabilities(self) -> Capabilities:
-        return capabilities_of(self.model)
+        if self.api_base is None:
+            return capabilities_of(self.model)
+        return replace(
+            SERVED,
+            max_concurrency=self.max_in_flight,
+            json_schema=self._schema_format != "none",  # unknown until the first structured call
+        )
+
+    def schema_format(self) -> SchemaFormat:
+        """How this model's server takes a JSON schema: configured, remembered, or probed now."""
+        if self._schema_format is not None:
+            return self._schema_format
+        assert self.api_base is not None
+        found = self._memo.get(self.api_base, self.model)
+        if found is None:
+            found = probe_schema_format(self._probe)
+            self._memo.put(self.api_base, self.model, found)
+        self._schema_format = found
+        return found
+
+    def _probe(self, format_field: dict[str, Any]) -> str:
+        probe = Request(model=self.model, messages=PROBE_MESSAGES, prompt="probe@v0", max_tokens=40)
+        return self._send(probe, format_field)[0].choices[0].message.content or ""
 
     def complete(self, request: Request) -> Completion:
         if local.is_local(request.model):
             # Load (and verify) before litellm: its wrapper would turn our error into a transient one.
             local.get_local_model(request.model, self.cache_dir)
+        format_field = None
+        if request.schema is not None:
+            format_field = response_format(
+                self.schema_format(), request.schema_name, request.schema
+            )
+        response, latency = self._send(request, format_field)
+        text = response.choices[0].message.content or ""
+        usage = getattr(response, "usage", None)
+        litellm = load_litellm(self.cache_dir)
+        return Completion(
+            text=text,
+            model=request.model,
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            cost_usd=0.0 if self.api_base else _cost(litellm, response, request.model),
+            latency_s=round(latency, 4),
+        )
+
+    def _send(self, request: Request, format_field: dict[str, Any] | None) -> tuple[Any, float]:
+        """One litellm call; returns the response and its latency in seconds."""
         litellm = load_litellm(self.cache_dir)
         kwargs: dict[str, Any] = {
             "model": request.model,
@@ -146,11 +212,8 @@ class LiteLLMBackend:
             # An OpenAI-compatible server: it may want no key, but the client needs one to send.
             kwargs["api_base"] = self.api_base
             kwargs["api_key"] = self.api_key or "no-key"
-        if request.schema is not None:
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": request.schema_name, "schema": request.schema},
-            }
+        if format_field is not None:
+            kwargs["response_format"] = format_field
         started = time.perf_counter()
         try:
             if self.slots is None:
@@ -160,17 +223,7 @@ class LiteLLMBackend:
                     response = litellm.completion(**kwargs)
         except Exception as exc:
             raise _as_backend_error(exc, request.model) from None
-        latency = time.perf_counter() - started
-        text = response.choices[0].message.content or ""
-        usage = getattr(response, "usage", None)
-        return Completion(
-            text=text,
-            model=request.model,
-            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-            cost_usd=_cost(litellm, response, request.model),
-            latency_s=round(latency, 4),
-        )
+        return response, time.perf_counter() - started
 
 
 def capabilities_of(model: str) -> Capabilities:

@@ -60,12 +60,18 @@ def estimate_batch(items: list[BatchItem], settings: Settings) -> Estimate:
         prompt += 2 * (english_tokens + 450)
         completion += 700 + 300
     return Estimate(
-        len(items), unreadable, prompt, completion, _price(settings.model, prompt, completion)
+        len(items),
+        unreadable,
+        prompt,
+        completion,
+        _price(settings.model, settings.api_base_for(settings.model), prompt, completion),
     )
 
 
-def _price(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
-    if not capabilities_of(model).priced:
+def _price(
+    model: str, api_base: str | None, prompt_tokens: int, completion_tokens: int
+) -> float | None:
+    if not capabilities_of(model, api_base).priced:
         return 0.0
     from summarizer.backends.litellm_backend import load_litellm
 

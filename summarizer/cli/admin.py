@@ -43,7 +43,7 @@ def models(ctx: click.Context) -> None:
 def _list_server(api_base: str, settings: Settings) -> None:
     """What an OpenAI-compatible server offers, as model strings for -m, or why it cannot say."""
     from summarizer.errors import BackendError
-    from summarizer.factory import server_models
+    from summarizer.factory import known_schema_format, server_models
     from summarizer.redact import redact
 
     key = settings.api_key.get_secret_value() if settings.api_key else None
@@ -54,7 +54,8 @@ def _list_server(api_base: str, settings: Settings) -> None:
         return
     click.echo(f"yes  server {api_base}: {len(names)} model(s)")
     for name in names:
-        click.echo(f"       -m openai/{name} --api-base {api_base}")
+        form = known_schema_format(settings, f"openai/{name}") or "probed on first use"
+        click.echo(f"       -m openai/{name} --api-base {api_base}  (JSON schema: {form})")
 
 
 @click.group()
