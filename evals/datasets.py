@@ -51,13 +51,17 @@ class StanceRef:
 @dataclass(frozen=True)
 class CompareRef:
     """A hand-written comparison of several articles of one story: the figures more than one of
-    them states (value → article → paragraphs), and each article's stance."""
+    them states (value → article → paragraphs), each article's stance, the claims more than one
+    states (article → paragraphs each) and the claims only one states (article → the paragraphs
+    of each)."""
 
     id: str
     articles: dict[str, Path]
     target: str
     shared_figures: list[dict[str, Any]]
     stances: dict[str, str]
+    shared_claims: list[dict[str, list[str]]] = field(default_factory=list)
+    unique_claims: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,6 +144,11 @@ def _compare(records: list[dict[str, Any]], base: Path) -> list[CompareRef]:
             r["target"],
             list(r["shared_figures"]),
             dict(r["stances"]),
+            [dict(c["stated_in"]) for c in r.get("shared_claims", [])],
+            {
+                key: [list(c["paragraphs"]) for c in claims]
+                for key, claims in r.get("unique_claims", {}).items()
+            },
         )
         for r in records
     ]

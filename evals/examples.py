@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from evals.claims import CLAIM_METRICS, score_claims
 from evals.datasets import CompareRef, Segment, StanceRef, SummaryRef
 from evals.meter import MeteredBackend
 from evals.metrics import entity_name_accuracy, key_point_recall, quote_matches, rouge_l
@@ -278,6 +279,16 @@ def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
         agree = [
             result.stance[label].label == ref.stances[key] for label, key in label_to_key.items()
         ]
+        groups = [
+            [(label_to_key[m.article], m.paragraph) for m in claim.mentions]
+            for claim in result.shared_claims
+        ]
+        only_in = [
+            (label_to_key[label], m.paragraph)
+            for label, mentions in result.only_in.items()
+            for m in mentions
+        ]
+        claims = score_claims(groups, only_in, ref.shared_claims, ref.unique_claims)
         record.update(
             ok=True,
             figure_pairs_found=sorted(found),
@@ -286,10 +297,15 @@ def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
             figure_alignment_recall=len(found & expected) / len(expected) if expected else None,
             compare_stance_agreement=sum(agree) / len(agree),
             shared_claims=len(result.shared_claims),
+            claim_groups_found=groups,
+            only_in_found=only_in,
+            **(claims.as_record() if ref.shared_claims else {}),
         )
     except SummarizerError as exc:
         record.update(ok=False, error=redact(str(exc)))
         record.update(figure_alignment_precision=0.0, figure_alignment_recall=0.0)
         record.update(compare_stance_agreement=0.0)
+        if ref.shared_claims:  # a failure scores zero
+            record.update(dict.fromkeys(CLAIM_METRICS, 0.0))
     record.update(meter.as_dict())
     return record

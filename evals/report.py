@@ -29,6 +29,10 @@ METRICS = [
     ("figure_alignment_precision", "shared figures right", "compare"),
     ("figure_alignment_recall", "shared figures found", "compare"),
     ("compare_stance_agreement", "stances agreeing", "compare"),
+    ("claim_pairing_precision", "shared claims right (pairs)", "compare"),
+    ("claim_pairing_recall", "shared claims found", "compare"),
+    ("only_in_precision", "only-in not said elsewhere", "compare"),
+    ("only_in_recall", "unique claims listed", "compare"),
     ("valid_output_rate", "valid output", "operations"),
     ("latency_s_per_example", "latency s/example (uncached)", "operations"),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.claims import CLAIM_METRICS
 from evals.metrics import (
     SEED_LABELS,
     glossary_hits,
@@ -84,12 +85,14 @@ def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def compare_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Figures more than one article states, as (figure, article) pairs against the hand-written
-    comparison; and the share of articles whose stance matches it."""
+    comparison; the share of articles whose stance matches it; and the claims, by paragraph
+    (``evals.claims``)."""
     scores = {}
     for key in (
         "figure_alignment_precision",
         "figure_alignment_recall",
         "compare_stance_agreement",
+        *CLAIM_METRICS,
     ):
         values = [r[key] for r in records if r.get(key) is not None]
         if values:

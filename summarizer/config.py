@@ -123,8 +123,13 @@ class Settings(BaseSettings):
     allowed_models: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="shell patterns of the models `serve` offers (empty: any)"
     )
+    paragraph_translation: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="shell patterns of served or hosted models that translate one paragraph per "
+        "plain-text call, as the local model does (small models derail in multi-paragraph JSON)",
+    )
 
-    @field_validator("allowed_models", mode="before")
+    @field_validator("allowed_models", "paragraph_translation", mode="before")
     @classmethod
     def _split_patterns(cls, value: Any) -> Any:
         if isinstance(value, str):  # the environment gives one comma-separated string
@@ -151,6 +156,11 @@ class Settings(BaseSettings):
             if fnmatchcase(model, pattern):
                 return url
         return self.api_base
+
+    def translates_by_paragraph(self, model: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return any(fnmatchcase(model, pattern) for pattern in self.paragraph_translation)
 
     def schema_format_for(self, model: str) -> SchemaFormat | None:
         """The configured schema form for ``model``: the first ``schema_formats`` pattern it

@@ -86,6 +86,7 @@ def make_backend(
             api_key=api_key,
             max_in_flight=settings.max_in_flight,
             schema_format=settings.schema_format_for(model),
+            multi_paragraph_json=not settings.translates_by_paragraph(model),
         )
     backend: Backend = RetryingBackend(
         inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_wait

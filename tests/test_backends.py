@@ -385,3 +385,37 @@ def test_each_model_can_have_its_own_server(tmp_path: Path) -> None:
 
     loaded = load_settings(config_file=config)
     assert loaded.api_base_for("openai/qwen-7b") == "http://gpu1:8000/v1"
+
+
+def test_a_served_small_model_can_translate_by_paragraph(tmp_path: Path) -> None:
+    """``paragraph_translation`` gives a served model the local model's translation path: one
+    plain-text call per paragraph instead of chunks of paragraphs as JSON."""
+    allow_loopback()
+    from summarizer.config import Settings
+    from summarizer.ingest import article_from_text
+    from summarizer.tasks.translate import translate
+    from tests.openai_stub import demo_responder
+
+    text = "英伟达表示，销售额增长了25%。\n台积电负责生产芯片。\n"
+    with OpenAIStub(responder=demo_responder) as stub:
+        settings = Settings(
+            cache_dir=tmp_path,
+            no_cache=True,
+            api_base=stub.url,
+            paragraph_translation=("openai/small-*",),
+        )
+        small = make_backend(settings, "openai/small-1.5b")
+        large = make_backend(settings, "openai/large-72b")
+        assert (
+            not small.capabilities.multi_paragraph_json and large.capabilities.multi_paragraph_json
+        )
+        by_paragraph = translate(
+            article_from_text(text, name="a"), small, model="openai/small-1.5b"
+        )
+        chunked = translate(article_from_text(text, name="a"), large, model="openai/large-72b")
+    # One call per paragraph, or one for the chunk, beside re-asks (the demo's English is marked
+    # [FAKE] and may fail a check).
+    assert by_paragraph.meta.prompts == ["translate_paragraph@v1"]
+    assert by_paragraph.meta.calls - by_paragraph.meta.reasks == 2
+    assert chunked.meta.prompts == ["translate@v1"]
+    assert chunked.meta.calls - chunked.meta.reasks == 1

@@ -84,6 +84,56 @@ def _examples(run: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (run / "examples.jsonl").read_text().splitlines()]
 
 
+def test_compare_reference_names_real_paragraphs() -> None:
+    """Every paragraph id of the hand-written comparison exists in its article as `summarizer
+    clean` numbers it; a shared claim or figure is stated by two articles or more."""
+    from summarizer.ingest import load_article
+
+    (ref,) = load_dataset("seeds").compare
+    paragraphs = {
+        key: {p.id for p in load_article(path).paragraphs} for key, path in ref.articles.items()
+    }
+    raw = json.loads((Path("evals/datasets/seeds/compare.jsonl")).read_text(encoding="utf-8"))
+    places = [
+        (key, pid)
+        for group in (*raw["shared_figures"], *raw["shared_claims"])
+        for key, pids in group["stated_in"].items()
+        for pid in pids
+    ]
+    places += [
+        (key, pid)
+        for section in ("figures", "unique_claims")
+        for key, items in raw[section].items()
+        for item in items
+        for pid in item["paragraphs"]
+    ]
+    assert len(places) > 100
+    assert [place for place in places if place[1] not in paragraphs[place[0]]] == []
+    assert all(len(c) >= 2 for c in ref.shared_claims) and len(ref.shared_claims) >= 10
+    assert all(len(claims) >= 3 for claims in ref.unique_claims.values())
+
+
+def test_claim_scores_by_paragraph() -> None:
+    from evals.claims import score_claims
+
+    shared = [{"a": ["p1"], "b": ["p2"]}, {"a": ["p5"], "c": ["p1"]}]
+    unique = {"a": [["p9"]], "b": [["p7"], ["p8"]]}
+    groups = [
+        [("a", "p1"), ("b", "p2"), ("c", "p4")],  # one right pair (a-b), two wrong (with c p4)
+        [("b", "p3"), ("b", "p4")],  # one article only: no pair
+    ]
+    only_in = [("a", "p9"), ("b", "p2"), ("c", "p6")]  # b p2 is said in a too
+    scores = score_claims(groups, only_in, shared, unique)
+    assert (scores.pairs_found, scores.pairs_right) == (3, 1)
+    assert scores.pairing_precision == pytest.approx(1 / 3)
+    assert scores.pairing_recall == pytest.approx(1 / 2)
+    assert scores.only_in_precision == pytest.approx(2 / 3)
+    assert scores.only_in_recall == pytest.approx(1 / 3)  # a's p9 listed; b's p7, p8 not
+    nothing = score_claims([], [], shared, unique)
+    assert nothing.pairing_precision is None and nothing.pairing_recall == 0.0
+    assert nothing.only_in_recall == 0.0
+
+
 def test_run_and_report_two_models(tmp_path: Path) -> None:
     models = ["fake", "fake?seed=2"]
     run = _run(tmp_path, "--dataset", "seeds", "-m", models[0], "-m", models[1])
@@ -103,6 +153,10 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     assert compared["figure_alignment_precision"] == 1.0
     assert ["50%", "seed001"] not in compared["figure_pairs_found"]
     assert compared["compare_stance_agreement"] == pytest.approx(1 / 5)  # neutral: seed004
+    assert (
+        0.0 <= compared["claim_pairing_recall"] <= 1.0 and 0.0 <= compared["only_in_recall"] <= 1.0
+    )
+    assert compared["only_in_found"]  # the claims are kept, so a run can be read and rescored
     pipeline = meta["totals"]["seeds | fake | pipeline"]["metrics"]
     assert pipeline["valid_output_rate"]["value"] == 1.0
     # The fake takes no side (neutral, no quotes): right on the two neutral seeds of six.

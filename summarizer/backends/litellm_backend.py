@@ -120,7 +120,9 @@ class LiteLLMBackend:
     """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``,
     ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do.
 
-    A model on an OpenAI-compatible server (``api_base``) is unpriced, shares the server's cap on
+    ``multi_paragraph_json=False`` makes a hosted or served model translate one paragraph per
+    plain-text call, as the local model does. A model on an OpenAI-compatible server
+    (``api_base``) is unpriced, shares the server's cap on
     requests in flight, and gets JSON schemas in the form the server takes: ``schema_format``
     when given, else the form a one-time probe of the server found (see ``schema_format``).
     """
@@ -134,12 +136,14 @@ class LiteLLMBackend:
         api_key: str | None = None,
         max_in_flight: int = 8,
         schema_format: SchemaFormat | None = None,
+        multi_paragraph_json: bool = True,
     ):
         self.cache_dir = cache_dir
         self.model = model
         self.api_base = api_base
         self.api_key = api_key
         self.max_in_flight = max_in_flight
+        self.multi_paragraph_json = multi_paragraph_json
         self.slots = server_slots(api_base, max_in_flight) if api_base else None
         if schema_format is None and api_base is None:
             schema_format = "json_schema"  # a provider's own API, or the in-process model
@@ -149,10 +153,14 @@ class LiteLLMBackend:
     @property
     def capabilities(self) -> Capabilities:
         if self.api_base is None:
-            return capabilities_of(self.model)
+            known = capabilities_of(self.model)
+            return replace(
+                known, multi_paragraph_json=known.multi_paragraph_json and self.multi_paragraph_json
+            )
         return replace(
             SERVED,
             max_concurrency=self.max_in_flight,
+            multi_paragraph_json=self.multi_paragraph_json,
             json_schema=self._schema_format != "none",  # unknown until the first structured call
         )
 
