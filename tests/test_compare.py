@@ -24,6 +24,15 @@ C = "Beijing told firms to pause H20 orders. Officials cited security. The ban t
 D = "美国商务部于2026年1月15日发布新规。中方回应称反对。"
 
 
+FALSE_FRIEND_EN = (
+    "In 2025 the revenue of Shanghai's chip industry exceeded 460 billion yuan, gathering more "
+    "than 1,200 enterprises, with 40% of the country's talent and nearly 50% of innovation resources."
+)
+FALSE_FRIEND_ZH = "中国客户能拿到的H200数量，不能超过美国本土客户购买总量的50%。"
+FALSE_FRIEND_ZH_ENGLISH = (
+    "The number of H200 chips Chinese customers can obtain cannot exceed 50% of the total "
+    "purchased by US customers."
+)
 B_ENGLISH = "The US allows Nvidia to sell H200 chips to China but takes 25% of the sales."
 
 
@@ -65,6 +74,23 @@ def test_figures_are_aligned_across_languages_by_code() -> None:
     other[1] = other[1].model_copy(update={"translation": translation})
     apart = compare_briefs(other, FakeBackend(responder=demo_reply), model="fake")
     assert [row.stated_in for row in apart.figures if row.value == "25%"] == [
+        {"A1": ["p1"]},
+        {"A2": ["p1"]},
+    ]
+    # Words far from the figure say nothing of it: "exceeded" in A's long sentence belongs to
+    # 460 billion, so the two 50% stay apart although B's "exceed" stands next to its 50%.
+    far = [
+        make_brief(
+            article_from_text(text, name=name),
+            FakeBackend(responder=demo_reply),
+            model="fake",
+            target="x",
+        )
+        for name, text in (("e", FALSE_FRIEND_EN), ("z", FALSE_FRIEND_ZH))
+    ]
+    far[1] = with_english(far[1], FALSE_FRIEND_ZH_ENGLISH)
+    kept_apart = compare_briefs(far, FakeBackend(responder=demo_reply), model="fake")
+    assert [row.stated_in for row in kept_apart.figures if row.value == "50%"] == [
         {"A1": ["p1"]},
         {"A2": ["p1"]},
     ]

@@ -72,12 +72,35 @@ _STOP = frozenset(
 )
 
 
+_NUMBER = re.compile(r"\d[\d,.]*")
+_TOKEN = re.compile(r"\S+")
+NEAR_WORDS = 6  # words on each side of a figure that say what it measures
+
+
+def _near(sentence: str, quantity: Quantity) -> str:
+    """The words around each place ``sentence`` states ``quantity`` (a long sentence can hold
+    several figures, and a word far from this one says nothing of it); the whole sentence when
+    the figure is written in words ("half") and cannot be placed."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    windows = []
+    for number in _NUMBER.finditer(sentence):
+        if quantity not in extract_quantities(
+            sentence[number.start() : number.end() + 24], words=True
+        ):
+            continue
+        at = next(i for i, (start, end) in enumerate(tokens) if start <= number.start() < end)
+        low, high = max(0, at - NEAR_WORDS), min(len(tokens), at + NEAR_WORDS + 1)
+        windows.append(sentence[tokens[low][0] : tokens[high - 1][1]])
+    return " ".join(windows) or sentence
+
+
 def _context(english: dict[str, str], pid: str, quantity: Quantity) -> set[str]:
-    """Stems of the content words around ``quantity`` in the English of paragraph ``pid``: the
-    sentences that state it, else the whole paragraph."""
+    """Stems of the content words near ``quantity`` in the English of paragraph ``pid``: around
+    it in the sentences that state it, else the whole paragraph."""
     text = english.get(pid, "")
     sentences = [s for s in split_sentences(text) if quantity in extract_quantities(s, words=True)]
-    words = _WORD.findall(" ".join(sentences or [text]).lower())
+    near = " ".join(_near(sentence, quantity) for sentence in sentences)
+    words = _WORD.findall((near or text).lower())
     return {word[:5] for word in words if word not in _STOP}
 
 
