@@ -52,10 +52,15 @@ def run_batch(articles: Path, api_base: str, jobs: int, work: Path) -> dict[str,
         "SUMMARIZER_MAX_IN_FLIGHT": str(jobs),
     }
     started = time.perf_counter()
-    subprocess.run(args, check=True, env=env, capture_output=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: the batch ran, and some article has an error record
+        sys.exit(f"-j {jobs}: batch failed: {done.stderr[-2000:]}")
     records = [json.loads(line) for line in output.read_text().splitlines()]
     briefs = [r["brief"] for r in records if r["status"] == "ok"]
+    for record in records:
+        if record["status"] != "ok":
+            print(f"  -j {jobs}: {record['id']}: {record['error'][:200]}", file=sys.stderr)
     return {
         "wall_s": wall,
         "ok": len(briefs),

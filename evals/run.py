@@ -163,6 +163,16 @@ def _write_run(
         "git_commit": commit,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cache": settings.use_cache,
+        # How each model on a server of the user's was reached (no key: keys are never written).
+        "served": {
+            model: {
+                "api_base": settings.api_base_for(model),
+                "schema_format": settings.schema_format_for(model),
+                "paragraph_translation": settings.translates_by_paragraph(model),
+            }
+            for model in models
+            if settings.api_base_for(model)
+        },
         "wall_time_s": round(time.perf_counter() - started, 1),
         "totals": {**totals, **_majority_rows(datasets)},
     }

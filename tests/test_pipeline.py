@@ -494,6 +494,25 @@ def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:
     assert [r.prompt for r in fake.history][-1] == "translate_span@v1"  # the model was asked first
 
 
+def test_a_span_reply_that_echoes_the_prompt_falls_back_to_romanising() -> None:
+    """Seen on the served local model: the span call answered with its own prompt's markers,
+    which cleaning empties; that is no translation, not an IndexError that loses the article."""
+    article = article_from_text("为应对巢湖持续高水位压力，合肥准备分洪。", name="t")
+
+    def echo(request: Request) -> str:
+        if request.prompt.startswith("translate_span"):
+            return "TRANSLATE_THIS: 巢湖"
+        return "To relieve 巢湖, Hefei prepared flood diversion."
+
+    result = translate(
+        article,
+        FakeBackend(responder=echo),
+        model="fake",
+        options=PipelineOptions(mode="paragraphs"),
+    )
+    assert result.paragraphs[0].text == "To relieve Chaohu, Hefei prepared flood diversion."
+
+
 def test_a_wire_dateline_is_rendered_by_code() -> None:
     text = "新华社北京3月5日电（记者 张三）英伟达表示，销售额增长了25%。\n台积电负责生产。"
     article = article_from_text(text, name="wire")

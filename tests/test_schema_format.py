@@ -60,9 +60,13 @@ def test_a_server_that_ignores_the_schema_gets_prompt_only_json() -> None:
     assert probe_schema_format(send) == "none" and asked == ["json_schema", "json_object"]
 
 
-@pytest.mark.parametrize("status", [429, 503, None])
-def test_a_busy_or_unreachable_server_teaches_nothing(status: int | None) -> None:
-    busy = BackendError("busy", transient=True, status=status)
+@pytest.mark.parametrize(
+    ("status", "transient"), [(429, True), (503, True), (None, True), (401, False)]
+)
+def test_a_busy_unreachable_or_refusing_server_teaches_nothing(
+    status: int | None, transient: bool
+) -> None:
+    busy = BackendError("busy", transient=transient, status=status)
     _, send = sender({"json_schema": busy, "json_object": GREETING})
     with pytest.raises(BackendError) as raised:
         probe_schema_format(send)

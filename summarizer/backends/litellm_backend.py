@@ -120,11 +120,11 @@ class LiteLLMBackend:
     """Any litellm model string: ``openai/gpt-4o-mini``, ``ollama/qwen2.5``,
     ``local/qwen2.5-coder-1.5b``. One backend per model, so it can say what that model can do.
 
+    A model on an OpenAI-compatible server (``api_base``) is unpriced, shares the server's cap
+    on requests in flight, and gets JSON schemas in the form the server takes: ``schema_format``
+    when given, else the form a one-time probe of the server found (``backends.schema_format``).
     ``multi_paragraph_json=False`` makes a hosted or served model translate one paragraph per
-    plain-text call, as the local model does. A model on an OpenAI-compatible server
-    (``api_base``) is unpriced, shares the server's cap on
-    requests in flight, and gets JSON schemas in the form the server takes: ``schema_format``
-    when given, else the form a one-time probe of the server found (see ``schema_format``).
+    plain-text call, as the local model does.
     """
 
     def __init__(

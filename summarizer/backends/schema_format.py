@@ -29,8 +29,9 @@ PROBE_SCHEMA: dict[str, Any] = {
 
 MEMO_FILE = "server-schema-formats.json"  # in the cache directory
 
-# Statuses that say nothing about the request's form (None: no HTTP answer at all).
-BUSY_OR_UNREACHABLE = frozenset({None, 408, 429, 502, 503, 504})
+# Answers that say nothing of the request's form: no HTTP answer at all (None), a key or model
+# the server refuses, a busy or unreachable server. Any other error answers the form.
+TEACHES_NOTHING = frozenset({None, 401, 403, 404, 408, 429, 502, 503, 504})
 
 _lock = threading.Lock()
 _known: dict[str, SchemaFormat] = {}  # this process's answers, also when the file can't be written
@@ -60,11 +61,11 @@ def probe_schema_format(send: Callable[[dict[str, Any]], str]) -> SchemaFormat:
         send: sends ``PROBE_MESSAGES`` with the given ``response_format``, returns the reply text.
 
     A form the server answers with an error is taken as rejected (llama-cpp-python's server
-    answers 500 to ``json_schema``), except a busy or unreachable server's errors (429, 503, no
-    answer), which teach nothing.
+    answers 500 to ``json_schema``), except errors that teach nothing of the form: a busy or
+    unreachable server (429, 503, no answer), a refused key, an unknown model.
 
     Raises:
-        BackendError: the server was busy or unreachable: nothing was learned.
+        BackendError: one of those: nothing was learned, nothing is remembered.
     """
     for mode in SCHEMA_FORMATS:
         format_field = response_format(mode, "probe", PROBE_SCHEMA)
@@ -73,7 +74,7 @@ def probe_schema_format(send: Callable[[dict[str, Any]], str]) -> SchemaFormat:
         try:
             reply = send(format_field)
         except BackendError as exc:
-            if exc.transient and exc.status in BUSY_OR_UNREACHABLE:
+            if exc.status in TEACHES_NOTHING:
                 raise
             continue  # rejected: the server does not take this form
         if holds_to_probe_schema(reply):

@@ -84,9 +84,9 @@ def _near(sentence: str, quantity: Quantity) -> str:
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     windows = []
     for number in _NUMBER.finditer(sentence):
-        if quantity not in extract_quantities(
-            sentence[number.start() : number.end() + 24], words=True
-        ):
+        # A little before the digits for a currency sign (US$, HK$), after them for a unit.
+        around = sentence[max(0, number.start() - 4) : number.end() + 24]
+        if quantity not in extract_quantities(around, words=True):
             continue
         at = next(i for i, (start, end) in enumerate(tokens) if start <= number.start() < end)
         low, high = max(0, at - NEAR_WORDS), min(len(tokens), at + NEAR_WORDS + 1)

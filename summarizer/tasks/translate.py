@@ -333,7 +333,8 @@ def _translate_span(run: _Run, span: str, context: str) -> str:
     request = Request(model=run.model, messages=prompt.messages, prompt=prompt.ref, max_tokens=24)
     completion = run.backend.complete(request)
     run.calls.append(call_record(prompt.ref, completion))
-    return clean_plain_reply(completion.text).splitlines()[0] if completion.text.strip() else ""
+    lines = clean_plain_reply(completion.text).splitlines()  # none for an echo of the prompt
+    return lines[0] if lines else ""
 
 
 def _assemble(article: Article, english_parts: dict[str, list[str]], run: _Run) -> Translation:
