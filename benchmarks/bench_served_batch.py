@@ -103,7 +103,7 @@ def main() -> None:
     )
     for jobs, row in results.items():
         per_minute = row["ok"] / row["wall_s"] * 60
-        ratio = base["wall_s"] / row["wall_s"]
+        ratio = per_minute / (base["ok"] / base["wall_s"] * 60)  # throughput: briefs done a minute
         print(
             f"  {jobs:>2}  {row['wall_s']:7.1f}  {per_minute:13.2f}  {ratio:8.2f}  {row['ok']:>3.0f}"
             f"  {row['errors']:>6.0f}  {row['calls']:>6.0f}  {row['prompt_tokens']:>11.0f}"
