@@ -247,26 +247,31 @@ def _figure_pairs(rows: list[tuple[str, dict[str, list[str]]]]) -> set[tuple[str
 def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
     """Brief every article (cached when the summaries ran), compare them, and score the figures
     more than one article states, and each stance, against the hand-written comparison."""
-    from summarizer.tasks.compare import compare_briefs
+    from summarizer.tasks.compare import brief_each, compare_briefs
 
     record = _base(ctx, "compare", ref.id)
     meter = ctx.backend.start()
     try:
         if ctx.variant == "naive":
             raise SummarizerError("the naive baseline has no comparison")
-        keys = list(ref.articles)
-        briefs = [
-            make_brief(
+        briefs, not_compared = brief_each(
+            list(ref.articles),
+            lambda key: make_brief(
                 load_article(ref.articles[key], name=key),
                 ctx.backend,
                 model=ctx.model,
                 options=ctx.options,
                 target=ref.target,
-            )
-            for key in keys
-        ]
+            ),
+        )
+        left_out = {n.name for n in not_compared}
+        keys = [key for key in ref.articles if key not in left_out]
         result = compare_briefs(
-            briefs, ctx.backend, model=ctx.model, max_reasks=ctx.options.max_reasks
+            briefs,
+            ctx.backend,
+            model=ctx.model,
+            max_reasks=ctx.options.max_reasks,
+            not_compared=not_compared,
         )
         label_to_key = {f"A{i}": key for i, key in enumerate(keys, start=1)}
         found = _figure_pairs(
@@ -276,8 +281,11 @@ def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
             ]
         )
         expected = _figure_pairs([(f["value"], f["stated_in"]) for f in ref.shared_figures])
+        # An article left out scores as a stance missed (and its figures and claims as missed).
+        key_to_label = {key: label for label, key in label_to_key.items()}
         agree = [
-            result.stance[label].label == ref.stances[key] for label, key in label_to_key.items()
+            key in key_to_label and result.stance[key_to_label[key]].label == ref.stances[key]
+            for key in ref.articles
         ]
         groups = [
             [(label_to_key[m.article], m.paragraph) for m in claim.mentions]
@@ -296,6 +304,7 @@ def compare_record(ctx: RunContext, ref: CompareRef) -> dict[str, Any]:
             figure_alignment_precision=len(found & expected) / len(found) if found else 0.0,
             figure_alignment_recall=len(found & expected) / len(expected) if expected else None,
             compare_stance_agreement=sum(agree) / len(agree),
+            not_compared={n.name: n.error for n in not_compared},
             shared_claims=len(result.shared_claims),
             claim_groups_found=groups,
             only_in_found=only_in,

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel, unwrap_ids
 
-COMPARISON_SCHEMA_VERSION = "compare.1"
+COMPARISON_SCHEMA_VERSION = "compare.2"
 
 
 class ComparedArticle(StrictModel):
@@ -54,6 +54,13 @@ class SharedClaim(StrictModel):
     mentions: list[ClaimMention]
 
 
+class NotCompared(StrictModel):
+    """An article that could not be briefed; the comparison is of the others."""
+
+    name: str
+    error: str
+
+
 class Comparison(StrictModel):
     schema_version: str = COMPARISON_SCHEMA_VERSION
     articles: list[ComparedArticle]
@@ -63,6 +70,9 @@ class Comparison(StrictModel):
     shared_claims: list[SharedClaim]
     only_in: dict[str, list[ClaimMention]] = Field(
         description="Key points no other article states, by article label."
+    )
+    not_compared: list[NotCompared] = Field(
+        default_factory=list, description="Articles left out because their brief failed, and why."
     )
     warnings: list[str] = Field(default_factory=list)
     meta: RunMeta

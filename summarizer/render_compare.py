@@ -19,6 +19,10 @@ def comparison_markdown(comparison: Comparison) -> str:
         f"- **{a.label}** {_cell(a.headline)} — *{a.outlet or 'unknown outlet'} · {a.name}*"
         for a in comparison.articles
     ]
+    lines += [
+        f"- **not compared** {_cell(left_out.name)}: {_cell(left_out.error)}"
+        for left_out in comparison.not_compared
+    ]
     lines += ["", "## Stance", "", "| | " + " | ".join(labels) + " |"]
     lines.append("|---" * (len(labels) + 1) + "|")
     stance = comparison.stance

@@ -181,7 +181,9 @@ class FigureDraft(StrictModel):
     paragraph: str
 
 
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
+HEADLINE_MAX_WORDS = 15
+TLDR_MAX_WORDS = 60
+SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 # A headline ending in one of these was cut off ("US lets Nvidia sell H200 chips to").
 DANGLING_WORDS = frozenset(
     [
@@ -243,13 +245,13 @@ class OverviewDraft(StrictModel):
     @field_validator("headline")
     @classmethod
     def _headline_short(cls, value: str) -> str:
-        return _whole_headline(_at_most_words(value, 15, "headline"))
+        return _whole_headline(_at_most_words(value, HEADLINE_MAX_WORDS, "headline"))
 
     @field_validator("tldr")
     @classmethod
     def _tldr_whole(cls, value: str) -> str:
-        _at_most_words(value, 60, "tldr")
-        if not _SENTENCE_END.search(value.strip()):
+        _at_most_words(value, TLDR_MAX_WORDS, "tldr")
+        if not SENTENCE_END.search(value.strip()):
             raise ValueError("tldr stops mid-sentence; end it with a full stop")
         return value
 

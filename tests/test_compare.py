@@ -6,14 +6,18 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from summarizer.backends import FakeBackend
+from summarizer.backends.base import Request
 from summarizer.comparison import Comparison
 from summarizer.demo import demo_reply
+from summarizer.errors import ParseError
 from summarizer.ingest import article_from_text
+from summarizer.render_compare import comparison_markdown
 from summarizer.schemas import Brief
 from summarizer.tasks.brief import make_brief
-from summarizer.tasks.compare import compare_briefs
+from summarizer.tasks.compare import brief_each, compare_briefs
 from tests.conftest import seed
 from tests.server_process import Server, allow_loopback
 from tests.test_cli import run
@@ -158,3 +162,24 @@ def test_the_api_compares(tmp_path: Path) -> None:
         assert one.status_code == 422
     finally:
         server.stop()
+
+
+def test_an_article_whose_brief_fails_is_set_aside_and_the_others_compared() -> None:
+    def reply(request: Request) -> str:
+        text = json.dumps(request.messages, ensure_ascii=False)
+        if request.prompt.startswith("summarize") and "ban took effect" in text:
+            return "no JSON here"  # C's summary fails on every re-ask
+        return demo_reply(request)
+
+    fake = FakeBackend(responder=reply)
+    articles = [article_from_text(t, name=n) for n, t in (("a", A), ("c", C), ("b", B))]
+    made, not_compared = brief_each(
+        articles, lambda a: make_brief(a, fake, model="fake"), name=lambda a: a.name
+    )
+    assert [b.article.name for b in made] == ["a", "b"]
+    assert [n.name for n in not_compared] == ["c"] and "no JSON" in not_compared[0].error
+    result = compare_briefs(made, fake, model="fake", not_compared=not_compared)
+    assert [a.name for a in result.articles] == ["a", "b"]
+    assert "- **not compared** c: " in comparison_markdown(result)
+    with pytest.raises(ParseError):  # fewer than two briefed: the first failure is the error
+        brief_each(articles[:2], lambda a: make_brief(a, fake, model="fake"))

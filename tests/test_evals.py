@@ -259,3 +259,29 @@ def test_compare_says_which_differences_are_real(tmp_path: Path) -> None:
     assert chrf.endswith("| real |") and "| 40 |" in chrf
     missing = cli("eval", "compare", str(run), "--a", "nope · pipeline", "--b", "fake · naive")
     assert missing.returncode == 2 and "no system" in missing.stderr
+
+
+def test_a_compare_with_an_article_that_fails_scores_the_rest(tmp_path: Path) -> None:
+    """One seed that cannot be briefed is named, the other four are compared, and what only it
+    states counts as missed."""
+    from dataclasses import replace
+
+    from evals.examples import RunContext, compare_record
+    from evals.meter import MeteredBackend
+    from summarizer.backends import FakeBackend
+    from summarizer.demo import demo_reply
+    from summarizer.tasks.options import PipelineOptions
+
+    (ref,) = load_dataset("seeds").compare
+    broken = replace(ref, articles={**ref.articles, "seed002": tmp_path / "missing.txt"})
+    backend = MeteredBackend(FakeBackend(responder=demo_reply))
+    ctx = RunContext("fake", "pipeline", backend, PipelineOptions())
+    whole, partial = compare_record(ctx, ref), compare_record(ctx, broken)
+    assert whole["ok"] and partial["ok"] and list(partial["not_compared"]) == ["seed002"]
+    assert whole["not_compared"] == {}
+    # seed002 is the only one the fake's briefs tie to the others (25% with seed001, the date
+    # with seed003): without it no shared figure is found.
+    assert whole["figure_alignment_recall"] == pytest.approx(4 / 5)
+    assert partial["figure_alignment_recall"] == 0.0 and not partial["figure_pairs_found"]
+    # Stance agreement stays over all five: the one left out counts as missed.
+    assert partial["compare_stance_agreement"] == pytest.approx(1 / 5)

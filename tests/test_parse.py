@@ -6,10 +6,11 @@ import pytest
 
 from summarizer.backends import FakeBackend
 from summarizer.errors import ParseError
-from summarizer.prompts import render
+from summarizer.prompts import RenderedPrompt, render
 from summarizer.schemas import OverviewDraft, StanceDraft
 from summarizer.structured.parse import extract_json, parse_reply
 from summarizer.structured.reask import complete_structured
+from summarizer.tasks.overview_repair import repair_overview, shorten_headline, whole_sentences
 
 GOOD = {
     "target": "US export controls",
@@ -87,3 +88,77 @@ def test_gives_up_after_max_reasks_with_last_reply() -> None:
         complete_structured(fake, prompt, StanceDraft, model="fake", max_reasks=2)
     assert info.value.last_reply == "no JSON at all"
     assert len(fake.history) == 3
+
+
+def _overview(headline: str, tldr: str = "The US lets Nvidia sell H200 chips.") -> str:
+    return dumps(
+        {
+            "headline": headline,
+            "tldr": tldr,
+            "entities": [],
+            "figures": [],
+            "genre": "news report",
+            "outlet": None,
+        }
+    )
+
+
+def _summary_prompt() -> RenderedPrompt:
+    return render(
+        "summarize", version=2, glossary=[], title=None, paragraphs=[{"id": "p1", "text": "t"}]
+    )
+
+
+def test_after_the_reasks_code_shortens_an_overlong_headline_and_says_so() -> None:
+    long = "US lets Nvidia sell H200 chips to China for a cut of 25% of the sale price"
+    fake = FakeBackend(replies=[_overview(long)] * 3)
+    result = complete_structured(
+        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+    )
+    # The first 15 words end on "of the", which cannot end a headline: code steps back.
+    assert result.value.headline == "US lets Nvidia sell H200 chips to China for a cut of 25%"
+    assert len(fake.history) == 3 and result.reasks == 2  # the re-asks came first
+    assert result.repairs and "shortened by code" in result.repairs[0] and long in result.repairs[0]
+
+
+def test_code_cuts_a_tldr_to_its_whole_sentences() -> None:
+    tldr = "The US lets Nvidia sell H200 chips. Beijing has told firms to"
+    fake = FakeBackend(replies=[_overview("US lets Nvidia sell H200 chips", tldr)] * 3)
+    result = complete_structured(
+        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+    )
+    assert result.value.tldr == "The US lets Nvidia sell H200 chips."
+    assert result.repairs == ["TL;DR cut by code to its whole sentences"]
+
+
+def test_what_code_cannot_fix_still_fails() -> None:
+    # A one-sentence TL;DR cut off: nothing whole is left to keep.
+    fake = FakeBackend(replies=[_overview("A headline", "Beijing has told firms to")] * 3)
+    with pytest.raises(ParseError, match="tldr stops mid-sentence"):
+        complete_structured(
+            fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+        )
+
+
+@pytest.mark.parametrize(
+    ("headline", "shorter"),
+    [
+        ("Nvidia may sell chips", "Nvidia may sell chips"),
+        ("Nvidia may sell chips to", "Nvidia may sell chips"),
+        (" ".join(f"w{i}" for i in range(20)), " ".join(f"w{i}" for i in range(15))),
+        (
+            "one two three four five six seven eight nine ten, eleven — and the of to",
+            "one two three four five six seven eight nine ten, eleven",
+        ),
+        ("the of to", ""),
+    ],
+)
+def test_shorten_headline(headline: str, shorter: str) -> None:
+    assert shorten_headline(headline) == shorter
+
+
+def test_whole_sentences_keep_within_the_word_limit() -> None:
+    text = "One two three. Four five six. Seven eight"
+    assert whole_sentences(text) == "One two three. Four five six."
+    assert whole_sentences(text, limit=5) == "One two three."
+    assert whole_sentences("Cut off here", limit=5) == ""

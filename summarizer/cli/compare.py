@@ -18,6 +18,7 @@ from summarizer.cli.common import (
     settings_of,
 )
 from summarizer.errors import ConfigError, SummarizerError
+from summarizer.schemas import Brief
 
 
 @click.command()
@@ -45,7 +46,7 @@ def compare(
     from summarizer.factory import make_backend
     from summarizer.render_compare import comparison_markdown
     from summarizer.tasks.brief import make_brief
-    from summarizer.tasks.compare import compare_briefs
+    from summarizer.tasks.compare import brief_each, compare_briefs
     from summarizer.tasks.options import PipelineOptions
 
     settings = settings_of(ctx).with_overrides(
@@ -58,32 +59,33 @@ def compare(
         options = PipelineOptions.from_settings(settings)
     except SummarizerError as exc:
         fail(exc)
-    briefs = []
-    for source in sources:
-        try:
-            article = read_article(source, settings)
-            if not quiet(ctx):
-                click.echo(f"{article.name}: {len(article.paragraphs)} paragraphs", err=True)
-            briefs.append(
-                make_brief(
-                    article,
-                    backend,
-                    model=settings.model,
-                    options=options,
-                    target=target,
-                    on_progress=StderrProgress(quiet(ctx)),
-                )
-            )
-        except SummarizerError as exc:  # one bad article: compare the others, and say so
-            click.echo(f"error: {source}: {exc}", err=True)
-    if len(briefs) < 2:
-        fail(ConfigError(f"only {len(briefs)} of {len(sources)} articles could be briefed"))
-    try:
+
+    def brief(source: str) -> Brief:
+        article = read_article(source, settings)
+        if not quiet(ctx):
+            click.echo(f"{article.name}: {len(article.paragraphs)} paragraphs", err=True)
+        return make_brief(
+            article,
+            backend,
+            model=settings.model,
+            options=options,
+            target=target,
+            on_progress=StderrProgress(quiet(ctx)),
+        )
+
+    try:  # one bad article: compare the others, and say so
+        briefs, not_compared = brief_each(sources, brief)
+        for left_out in not_compared:
+            click.echo(f"error: {left_out.name}: {left_out.error}", err=True)
         result = compare_briefs(
-            briefs, backend, model=settings.model, max_reasks=settings.max_reasks
+            briefs,
+            backend,
+            model=settings.model,
+            max_reasks=settings.max_reasks,
+            not_compared=not_compared,
         )
     except SummarizerError as exc:
         fail(exc)
     click.echo(result.model_dump_json(indent=2) if as_json else comparison_markdown(result))
-    if len(briefs) < len(sources):
+    if not_compared:
         ctx.exit(1)

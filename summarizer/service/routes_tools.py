@@ -11,11 +11,11 @@ from fastapi.responses import Response
 from summarizer.comparison import Comparison
 from summarizer.errors import InputTooLargeError
 from summarizer.render import brief_markdown
-from summarizer.schemas import Brief
+from summarizer.schemas import Article, Brief
 from summarizer.service.api_models import ArticleIn, CompareIn, VerifyIn
 from summarizer.service.state import ServiceState
 from summarizer.tasks.brief import make_brief
-from summarizer.tasks.compare import compare_briefs
+from summarizer.tasks.compare import brief_each, compare_briefs
 from summarizer.tasks.verify import Verification, verify_translation
 
 
@@ -32,12 +32,18 @@ def tools_router(state: ServiceState) -> APIRouter:
         backend = await asyncio.to_thread(state.backend, body.model)
         options = state.options(None)
 
+        def brief(article: Article) -> Brief:
+            return make_brief(article, backend, model=model, options=options, target=body.target)
+
         def work() -> Comparison:
-            briefs = [
-                make_brief(a, backend, model=model, options=options, target=body.target)
-                for a in articles
-            ]
-            return compare_briefs(briefs, backend, model=model, max_reasks=options.max_reasks)
+            briefs, not_compared = brief_each(articles, brief, name=lambda a: a.name)
+            return compare_briefs(
+                briefs,
+                backend,
+                model=model,
+                max_reasks=options.max_reasks,
+                not_compared=not_compared,
+            )
 
         return await state.run_model(work)
 

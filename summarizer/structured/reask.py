@@ -14,10 +14,14 @@ from summarizer.backends.base import Backend, Completion, Request
 from summarizer.errors import ParseError
 from summarizer.prompts import RenderedPrompt, render
 from summarizer.schemas import CallRecord
-from summarizer.structured.parse import parse_reply
+from summarizer.structured.parse import extract_json, parse_reply
 
 T = TypeVar("T", bound=BaseModel)
 Validator = Callable[[T], None]
+# The last resort after the re-asks: given a reply's JSON object, the same object corrected by
+# code (a headline shortened, a summary cut to its whole sentences) and a note per correction;
+# no notes when there is nothing it can correct.
+Repair = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
 
 
 @lru_cache(maxsize=32)
@@ -30,6 +34,7 @@ class Structured(Generic[T]):
     value: T
     calls: list[CallRecord] = field(default_factory=list)
     reasks: int = 0
+    repairs: list[str] = field(default_factory=list)
 
 
 def call_record(prompt: str, completion: Completion) -> CallRecord:
@@ -55,6 +60,7 @@ def complete_structured(
     max_tokens: int = 1024,
     validate: Validator[T] | None = None,
     reask_temperature: float = 0.4,
+    repair: Repair | None = None,
 ) -> Structured[T]:
     """Get a valid ``output`` object for ``prompt``.
 
@@ -63,6 +69,8 @@ def complete_structured(
             model in a re-ask like a schema error.
         reask_temperature: sampling temperature for re-asks; at temperature 0 a small model
             tends to repeat its invalid reply word for word.
+        repair: when every reply failed, corrects a reply by code; the corrected object must
+            pass every check, and the result lists what was corrected.
 
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
@@ -70,6 +78,7 @@ def complete_structured(
     schema = _json_schema(output)
     messages = prompt.messages
     calls: list[CallRecord] = []
+    replies: list[str] = []
     last_error: ParseError | None = None
     for reask in range(max_reasks + 1):
         request = Request(
@@ -84,6 +93,7 @@ def complete_structured(
         )
         completion = backend.complete(request)
         calls.append(call_record(prompt.ref, completion))
+        replies.append(completion.text)
         try:
             value = parse_reply(completion.text, output)
             if validate is not None:
@@ -100,9 +110,38 @@ def complete_structured(
             *followup.messages,
         )
     assert last_error is not None
+    if repair is not None:
+        repaired = _repaired(replies, output, repair, validate)
+        if repaired is not None:
+            value, notes = repaired
+            return Structured(value=value, calls=calls, reasks=max_reasks, repairs=notes)
     raise ParseError(
         f"{prompt.ref} on {model}: no valid {output.__name__} after {max_reasks} re-ask(s): "
         f"{last_error.reason or last_error}",
         last_reply=last_error.last_reply,
         reason=last_error.reason,
     )
+
+
+def _repaired(
+    replies: list[str], output: type[T], repair: Repair, validate: Validator[T] | None
+) -> tuple[T, list[str]] | None:
+    """The latest reply that ``repair`` makes valid, with its notes."""
+    for reply in reversed(replies):
+        try:
+            data = extract_json(reply)
+        except ParseError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        fixed, notes = repair(data)
+        if not notes:
+            continue
+        try:
+            value = output.model_validate(fixed)
+            if validate is not None:
+                validate(value)
+        except ValueError:  # pydantic's ValidationError is a ValueError
+            continue
+        return value, notes
+    return None

@@ -5,7 +5,8 @@ code cannot: say which key points of different articles state the same claim, by
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from summarizer.backends.base import Backend
 from summarizer.comparison import (
@@ -15,9 +16,11 @@ from summarizer.comparison import (
     Comparison,
     EntityRow,
     FigureRow,
+    NotCompared,
     SharedClaim,
     StanceCell,
 )
+from summarizer.errors import CancelledError, SummarizerError
 from summarizer.grounding.numbers import (
     Quantity,
     extract_quantities,
@@ -26,12 +29,39 @@ from summarizer.grounding.numbers import (
 )
 from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
+from summarizer.redact import redact
 from summarizer.schemas import Brief, CallRecord, RunMeta
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.brief import english_paragraphs
 from summarizer.tasks.common import embed_safely
 
 COMPARE_PROMPT_VERSION = 1
+MIN_ARTICLES = 2
+
+S = TypeVar("S")
+
+
+def brief_each(
+    sources: Sequence[S], brief: Callable[[S], Brief], name: Callable[[S], str] = str
+) -> tuple[list[Brief], list[NotCompared]]:
+    """Brief every source; one that fails is set aside with its error, and the others go on.
+
+    Raises:
+        SummarizerError: the first failure, when fewer than two articles could be briefed.
+        CancelledError: the work was cancelled.
+    """
+    briefs: list[Brief] = []
+    failed: list[tuple[S, SummarizerError]] = []
+    for source in sources:
+        try:
+            briefs.append(brief(source))
+        except CancelledError:
+            raise
+        except SummarizerError as exc:
+            failed.append((source, exc))
+    if len(briefs) < MIN_ARTICLES and failed:
+        raise failed[0][1]
+    return briefs, [NotCompared(name=name(s), error=redact(str(exc))) for s, exc in failed]
 
 
 _WORD = re.compile(r"[a-z]{4,}")
@@ -232,10 +262,16 @@ def _claims(
 
 
 def compare_briefs(
-    briefs: list[Brief], backend: Backend, *, model: str, max_reasks: int = 2
+    briefs: list[Brief],
+    backend: Backend,
+    *,
+    model: str,
+    max_reasks: int = 2,
+    not_compared: Sequence[NotCompared] = (),
 ) -> Comparison:
     """Line up ``briefs`` (of one story): figures, entities and stances by code; shared claims by
-    one model call that picks key-point ids.
+    one model call that picks key-point ids. ``not_compared`` names the articles of the story
+    that could not be briefed (``brief_each``).
 
     Raises:
         ParseError, BackendError: the claim step failed after its re-asks.
@@ -263,6 +299,7 @@ def compare_briefs(
         },
         shared_claims=shared,
         only_in=only_in,
+        not_compared=list(not_compared),
         warnings=warnings,
         meta=RunMeta.merge(
             model, [*(b.meta for b in briefs), RunMeta.from_calls(model, calls, reasks)]

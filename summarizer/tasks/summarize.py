@@ -32,6 +32,7 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
+from summarizer.tasks.overview_repair import repair_overview
 from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, number_sentences
 
 MAX_ARTICLE_TOKENS = 5000
@@ -271,9 +272,16 @@ def summarize(
         paragraphs=shown,
     )
     result = complete_structured(
-        backend, prompt, OverviewDraft, model=model, max_reasks=max_reasks, max_tokens=700
+        backend,
+        prompt,
+        OverviewDraft,
+        model=model,
+        max_reasks=max_reasks,
+        max_tokens=700,
+        repair=repair_overview,
     )
     draft = result.value
+    warnings += [f"summary: {note}" for note in result.repairs]
     key_points, point_calls, point_reasks = _key_points(
         number_sentences(shown), backend, model, max_reasks
     )

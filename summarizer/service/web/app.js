@@ -265,7 +265,7 @@ function renderComparison(c) {
   const labels = c.articles.map((a) => a.label);
   $("compare-articles").replaceChildren(...c.articles.map((a) => {
     const li = el("li"); li.append(el("strong", a.label + " "), a.headline, el("span", " — " + (a.outlet || "unknown outlet"), "muted")); return li;
-  }));
+  }), ...(c.not_compared || []).map((n) => el("li", "Not compared: " + n.name + ": " + n.error, "error")));
   const head = el("tr"); head.append(el("th", ""), ...labels.map((l) => el("th", l)));
   $("compare-matrix").tHead.replaceChildren(head);
   const rows = [];

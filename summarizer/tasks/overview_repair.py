@@ -1,0 +1,66 @@
+"""The summary draft's last resort, after the re-asks: a headline over its word limit is shortened
+at a word that can end a phrase, and a TL;DR that runs long or stops mid-sentence keeps its whole
+sentences. Code never invents words; it only drops them, and says so."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from summarizer.ingest.sentences import split_sentences
+from summarizer.schemas import DANGLING_WORDS, HEADLINE_MAX_WORDS, SENTENCE_END, TLDR_MAX_WORDS
+
+# Trailing marks a shortened headline should not end on.
+_TRAILING = re.compile(r"[\s,;:–—-]+$")
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word).casefold()
+
+
+def shorten_headline(headline: str, limit: int = HEADLINE_MAX_WORDS) -> str:
+    """``headline`` cut to at most ``limit`` words, then back to a word that can end it (not
+    "to", "the", "and"...); unchanged when it already fits and ends whole; empty when nothing
+    whole is left."""
+    words = headline.split()
+    kept = words[:limit]
+    while kept and _bare(kept[-1]) in DANGLING_WORDS:
+        kept.pop()
+    if kept == words:
+        return headline
+    return _TRAILING.sub("", " ".join(kept))
+
+
+def whole_sentences(text: str, limit: int = TLDR_MAX_WORDS) -> str:
+    """The leading sentences of ``text`` that end as sentences and fit in ``limit`` words; empty
+    when the first does not."""
+    kept: list[str] = []
+    used = 0
+    for sentence in split_sentences(text.strip()):
+        used += len(sentence.split())
+        if used > limit or not SENTENCE_END.search(sentence.strip()):
+            break
+        kept.append(sentence.strip())
+    return " ".join(kept)
+
+
+def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` (a summary draft's JSON) with its headline and TL;DR made to fit, and a note per
+    change."""
+    fixed, notes = dict(data), []
+    headline = data.get("headline")
+    if isinstance(headline, str) and headline.strip():
+        shorter = shorten_headline(headline.strip())
+        if shorter and shorter != headline.strip():
+            fixed["headline"] = shorter
+            notes.append(
+                f"headline shortened by code to {len(shorter.split())} words "
+                f"(the model's: {headline.strip()!r})"
+            )
+    tldr = data.get("tldr")
+    if isinstance(tldr, str) and tldr.strip():
+        whole = whole_sentences(tldr)
+        if whole and whole != tldr.strip():
+            fixed["tldr"] = whole
+            notes.append("TL;DR cut by code to its whole sentences")
+    return fixed, notes
