@@ -7,6 +7,11 @@ checked out in a temporary git worktree and run the same way in the same run, be
 machine's absolute times drift. Each brief runs in its own process with the response cache off.
 
     .venv/bin/python benchmarks/bench_brief.py [--baseline REV] [--article PATH]
+        [--baseline-python PYTHON]
+
+With ``--baseline HEAD --baseline-python .venv/bin/python`` run by another interpreter, it
+compares two builds of llama-cpp-python on the same code. The ratio uses this interpreter's raw
+rates.
 """
 
 from __future__ import annotations
@@ -67,10 +72,10 @@ print(json.dumps({"wall_s": wall, "calls": meta.calls, "cached_calls": meta.cach
 """
 
 
-def run_brief(code_root: Path, article: Path) -> dict[str, float]:
+def run_brief(code_root: Path, article: Path, python: str = sys.executable) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(code_root)}
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(article), MODEL, TARGET],
+        [python, "-c", RUNNER, str(article), MODEL, TARGET],
         capture_output=True,
         text=True,
         env=env,
@@ -128,6 +133,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="4d18067", help="git revision to compare with")
     parser.add_argument("--article", type=Path, default=ROOT / "examples" / "zh_h200_netease.txt")
+    parser.add_argument(
+        "--baseline-python",
+        default=sys.executable,
+        help="interpreter for the baseline (another llama-cpp-python build; default: this one)",
+    )
     args = parser.parse_args()
     read, write = raw_rates()
     print(f"raw llama-cpp-python: reads {read:.0f} prompt tokens/s, writes {write:.1f} tokens/s")
@@ -140,7 +150,7 @@ def main() -> None:
             capture_output=True,
         )
         try:
-            baseline = run_brief(worktree, args.article.resolve())
+            baseline = run_brief(worktree, args.article.resolve(), args.baseline_python)
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False

@@ -3,11 +3,9 @@ side, each cell tied to a paragraph of its article. Versioned apart from ``Brief
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import Field
 
-from pydantic import Field, field_validator
-
-from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel, unwrap_ids
+from summarizer.schemas import Evidence, RunMeta, StanceLabel, StrictModel
 
 COMPARISON_SCHEMA_VERSION = "compare.2"
 
@@ -48,8 +46,8 @@ class ClaimMention(StrictModel):
 
 
 class SharedClaim(StrictModel):
-    """Key points of different articles that state the same claim (the model picked them by id;
-    code checked the ids)."""
+    """Key points of different articles that make the same claim: code paired points that share
+    content words, the model confirmed each pair, confirmed pairs sharing a point are one claim."""
 
     mentions: list[ClaimMention]
 
@@ -78,12 +76,7 @@ class Comparison(StrictModel):
     meta: RunMeta
 
 
-class ClaimGroupsDraft(StrictModel):
-    """The model's answer: groups of key-point ids ("k3") that state the same claim."""
+class SameClaimDraft(StrictModel):
+    """The model's answer for one pair of key points: do they make the same claim?"""
 
-    groups: list[list[Annotated[str, Field(pattern=r"^k[0-9]+$")]]] = Field(max_length=20)
-
-    @field_validator("groups", mode="before")
-    @classmethod
-    def _unwrap(cls, value: object) -> object:
-        return [unwrap_ids(group) for group in value] if isinstance(value, list) else value
+    same_claim: bool

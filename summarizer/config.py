@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
@@ -79,6 +79,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
+
+
+V = TypeVar("V")
+
+
+def _first_match(model: str, by_pattern: Mapping[str, V]) -> V | None:
+    """The value of the first shell pattern (``local/*``) in ``by_pattern`` that ``model``
+    matches, case-sensitively."""
+    from fnmatch import fnmatchcase
+
+    return next((v for pattern, v in by_pattern.items() if fnmatchcase(model, pattern)), None)
 
 
 class Settings(BaseSettings):
@@ -150,27 +161,16 @@ class Settings(BaseSettings):
     def api_base_for(self, model: str) -> str | None:
         """The base URL that serves ``model``: the first ``model_servers`` pattern it matches,
         else ``api_base``."""
-        from fnmatch import fnmatchcase
-
-        for pattern, url in self.model_servers.items():
-            if fnmatchcase(model, pattern):
-                return url
-        return self.api_base
+        url = _first_match(model, self.model_servers)
+        return url if url is not None else self.api_base
 
     def translates_by_paragraph(self, model: str) -> bool:
-        from fnmatch import fnmatchcase
-
-        return any(fnmatchcase(model, pattern) for pattern in self.paragraph_translation)
+        return _first_match(model, dict.fromkeys(self.paragraph_translation, True)) is not None
 
     def schema_format_for(self, model: str) -> SchemaFormat | None:
         """The configured schema form for ``model``: the first ``schema_formats`` pattern it
         matches, else None (the backend probes the server)."""
-        from fnmatch import fnmatchcase
-
-        for pattern, mode in self.schema_formats.items():
-            if fnmatchcase(model, pattern):
-                return mode
-        return None
+        return _first_match(model, self.schema_formats)
 
     @property
     def use_cache(self) -> bool:

@@ -17,7 +17,7 @@ from summarizer.ingest import article_from_text
 from summarizer.render_compare import comparison_markdown
 from summarizer.schemas import Brief
 from summarizer.tasks.brief import make_brief
-from summarizer.tasks.compare import brief_each, compare_briefs
+from summarizer.tasks.compare import _groups, brief_each, compare_briefs
 from tests.conftest import seed
 from tests.server_process import Server, allow_loopback
 from tests.test_cli import run
@@ -111,29 +111,60 @@ def test_figures_are_aligned_across_languages_by_code() -> None:
     assert set(result.stance) == {"A1", "A2", "A3"}
 
 
-def test_shared_claims_are_checked_ids_and_the_rest_is_only_in() -> None:
+def with_points(brief: Brief, *texts: str) -> Brief:
+    first = brief.summary.key_points[0]
+    points = [first.model_copy(update={"text": t, "paragraphs": ["p1"]}) for t in texts]
+    return brief.model_copy(
+        update={"summary": brief.summary.model_copy(update={"key_points": points})}
+    )
+
+
+def test_code_pairs_key_points_and_the_model_confirms_each_pair() -> None:
     made = briefs()
-    points = sum(len(b.summary.key_points) for b in made)
-    first_a = made[0].summary.key_points[0]
-    first_c = made[2].summary.key_points[0]
-    k_of_c = sum(len(b.summary.key_points) for b in made[:2]) + 1
-    replies = [
-        json.dumps({"groups": [["k1", "k999"]]}),  # an unknown id: shown back to the model
-        json.dumps({"groups": [["k1", f"k{k_of_c}"], ["k2", "k3"]]}),
+    made = [
+        with_points(
+            made[0],
+            "The US will take 25% of Nvidia's H200 sales to China.",
+            "Critics call it a toll.",
+        ),
+        with_points(
+            made[1],
+            "Washington takes 25% of the H200 chip sales Nvidia makes in China.",
+            "Beijing told firms to pause H20 orders.",
+        ),
+        with_points(
+            made[2],
+            "The 25% cut of Nvidia's H200 sales goes to the US Treasury.",
+            "Officials cited security.",
+        ),
     ]
-    assert len(made[0].summary.key_points) == 3  # k1..k3 belong to A1
-    fake = FakeBackend(replies=replies)
+
+    def reply(request: Request) -> str:
+        asked = request.messages[1]["content"]
+        if "Treasury" in asked and "Washington" in asked:
+            return "I am not sure."  # never valid: this pair is left unchecked, and said so
+        return json.dumps({"same_claim": "Treasury" not in asked})
+
+    fake = FakeBackend(responder=reply)
     result = compare_briefs(made, fake, model="fake")
-    assert "unknown key point id(s) k999" in fake.history[1].messages[-1]["content"]
-    assert len(result.shared_claims) == 1
-    assert [(m.article, m.text) for m in result.shared_claims[0].mentions] == [
-        ("A1", first_a.text),
-        ("A3", first_c.text),
+    # Only the three 25% statements share enough words to be checked; "Critics call it a toll"
+    # is never put to the model.
+    asked = [r.messages[1]["content"] for r in fake.history]  # the pair (re-asks add turns)
+    assert all("25%" in a and a.count("25%") == 2 for a in asked)
+    assert len(set(asked)) == 3 and not any("toll" in a for a in asked)
+    assert [[(m.article, m.text[:10]) for m in c.mentions] for c in result.shared_claims] == [
+        [("A1", "The US wil"), ("A2", "Washington")]
     ]
-    only = sum(len(v) for v in result.only_in.values())
-    grouped = sum(len(c.mentions) for c in result.shared_claims)
-    assert only + grouped == points
-    assert any("within one article" in w for w in result.warnings)  # k2, k3 are both A1's
+    assert [m.text[:10] for m in result.only_in["A3"]] == ["The 25% cu", "Officials "]
+    assert any("not checked" in w for w in result.warnings)
+    assert [m.text for m in result.only_in["A1"]] == ["Critics call it a toll."]
+
+
+def test_confirmed_pairs_that_share_a_point_are_one_claim() -> None:
+    assert _groups([("k1", "k4"), ("k7", "k4"), ("k2", "k5")], [f"k{i}" for i in range(1, 9)]) == [
+        ["k1", "k4", "k7"],
+        ["k2", "k5"],
+    ]
 
 
 def test_the_cli_compares_the_seeds(tmp_path: Path) -> None:

@@ -47,6 +47,10 @@ CASES = {
     "naive": dict(text="英伟达表示欢迎。", target="US export controls"),
     "naive_translate": dict(text="英伟达表示欢迎。"),
     "translate_plain": dict(text="优秀返乡农民工群体是不可或缺的生力军。"),
+    "compare": dict(
+        left="The US will take 25% of Nvidia's H200 sales.",
+        right="Washington takes a quarter of the H200 revenue.",
+    ),
     "reask": dict(error="label: Input should be 'supportive', 'critical', 'neutral' or 'mixed'"),
 }
 

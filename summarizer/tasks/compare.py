@@ -1,26 +1,29 @@
 """One story, several articles: brief each (cached), then line them up by code — the same figure
 across articles, who names whom, each stance with its quotes — and let the model do only what
-code cannot: say which key points of different articles state the same claim, by id."""
+code cannot: say whether two key points of different articles, paired by code, make one claim."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import combinations
 from typing import TypeVar
 
 from summarizer.backends.base import Backend
 from summarizer.comparison import (
-    ClaimGroupsDraft,
     ClaimMention,
     ComparedArticle,
     Comparison,
     EntityRow,
     FigureRow,
     NotCompared,
+    SameClaimDraft,
     SharedClaim,
     StanceCell,
 )
-from summarizer.errors import CancelledError, SummarizerError
+from summarizer.errors import CancelledError, ParseError, SummarizerError
 from summarizer.grounding.numbers import (
     Quantity,
     extract_quantities,
@@ -35,7 +38,9 @@ from summarizer.structured.reask import complete_structured
 from summarizer.tasks.brief import english_paragraphs
 from summarizer.tasks.common import embed_safely
 
-COMPARE_PROMPT_VERSION = 1
+COMPARE_PROMPT_VERSION = 2
+MIN_SHARED_STEMS = 3  # content words (or numbers) two key points share to be checked as one claim
+MAX_CANDIDATES = 24  # pairs checked by the model, one short call each
 MIN_ARTICLES = 2
 
 S = TypeVar("S")
@@ -198,22 +203,46 @@ def _entities(briefs: dict[str, Brief]) -> list[EntityRow]:
     return sorted(rows.values(), key=lambda row: -len(row.named_in))
 
 
-def _check_groups(
-    points: dict[str, ClaimMention],
-) -> Callable[[ClaimGroupsDraft], None]:
-    def validate(draft: ClaimGroupsDraft) -> None:
-        unknown = [i for group in draft.groups for i in group if i not in points]
-        if unknown:
-            raise ValueError(
-                f"unknown key point id(s) {', '.join(unknown[:5])}; use ids from k1 to k{len(points)}"
-            )
+def _stems(text: str) -> set[str]:
+    """What a key point is about, for finding candidates: stems of its content words, and its
+    numbers."""
+    words = {word[:5] for word in _WORD.findall(text.lower()) if word not in _STOP}
+    return words | set(_NUMBER.findall(text))
 
-    return validate
+
+def _candidates(points: dict[str, ClaimMention]) -> list[tuple[str, str]]:
+    """Pairs of key points of different articles that share enough content words to perhaps make
+    one claim, those sharing the rarest words first (a word every point has, "chips", says
+    little), at most ``MAX_CANDIDATES``."""
+    stems = {key: _stems(point.text) for key, point in points.items()}
+    spread = Counter(stem for found in stems.values() for stem in found)
+    weight = {stem: math.log(len(points) / count) for stem, count in spread.items()}
+    scored = []
+    for left, right in combinations(points, 2):
+        if points[left].article == points[right].article:
+            continue
+        shared = stems[left] & stems[right]
+        if len(shared) >= MIN_SHARED_STEMS:
+            scored.append((-sum(weight[stem] for stem in shared), left, right))
+    return [(left, right) for _, left, right in sorted(scored)[:MAX_CANDIDATES]]
+
+
+def _groups(pairs: list[tuple[str, str]], order: list[str]) -> list[list[str]]:
+    """Confirmed pairs joined where they share a key point, each group in key-point order."""
+    groups: list[set[str]] = []
+    for pair in pairs:
+        linked = [g for g in groups if g & set(pair)]
+        merged = set(pair).union(*linked)
+        groups = [g for g in groups if g not in linked] + [merged]
+    return sorted((sorted(g, key=order.index) for g in groups), key=lambda g: order.index(g[0]))
 
 
 def _claims(
     briefs: dict[str, Brief], backend: Backend, model: str, max_reasks: int
 ) -> tuple[list[SharedClaim], dict[str, list[ClaimMention]], list[CallRecord], int, list[str]]:
+    """Code proposes pairs of key points that share content words; the model checks each pair in
+    one short call (the 1.5B model asked to group them all at once put every point in two
+    groups); confirmed pairs that share a point form one claim."""
     points = {
         f"k{i}": mention
         for i, mention in enumerate(
@@ -228,32 +257,30 @@ def _claims(
     calls: list[CallRecord] = []
     reasks = 0
     warnings: list[str] = []
-    shared: list[SharedClaim] = []
-    grouped: set[str] = set()
-    if len(briefs) > 1 and points:
-        shown = [
-            {"id": key, "article": m.article, "text": embed_safely(m.text)}
-            for key, m in points.items()
-        ]
-        prompt = render("compare", version=COMPARE_PROMPT_VERSION, points=shown)
-        result = complete_structured(
-            backend,
-            prompt,
-            ClaimGroupsDraft,
-            model=model,
-            max_reasks=max_reasks,
-            max_tokens=200,
-            validate=_check_groups(points),
+    confirmed: list[tuple[str, str]] = []
+    for left, right in _candidates(points):
+        prompt = render(
+            "compare",
+            version=COMPARE_PROMPT_VERSION,
+            left=embed_safely(points[left].text),
+            right=embed_safely(points[right].text),
         )
-        calls, reasks = result.calls, result.reasks
-        for group in result.value.groups:
-            ids = [i for i in dict.fromkeys(group) if i not in grouped]
-            if len({points[i].article for i in ids}) < 2:
-                if ids:
-                    warnings.append(f"a claim group within one article was dropped: {ids}")
-                continue
-            grouped.update(ids)
-            shared.append(SharedClaim(mentions=[points[i] for i in ids]))
+        try:
+            result = complete_structured(
+                backend, prompt, SameClaimDraft, model=model, max_reasks=max_reasks, max_tokens=16
+            )
+        except ParseError as exc:
+            warnings.append(f"claims {left} and {right} not checked: {exc.reason or exc}")
+            continue
+        calls += result.calls
+        reasks += result.reasks
+        if result.value.same_claim:
+            confirmed.append((left, right))
+    shared = [
+        SharedClaim(mentions=[points[key] for key in group])
+        for group in _groups(confirmed, list(points))
+    ]
+    grouped = {key for pair in confirmed for key in pair}
     only_in: dict[str, list[ClaimMention]] = {label: [] for label in briefs}
     for key, mention in points.items():
         if key not in grouped:
