@@ -160,11 +160,15 @@ def test_code_pairs_key_points_and_the_model_confirms_each_pair() -> None:
     assert [m.text for m in result.only_in["A1"]] == ["Critics call it a toll."]
 
 
-def test_confirmed_pairs_that_share_a_point_are_one_claim() -> None:
-    assert _groups([("k1", "k4"), ("k7", "k4"), ("k2", "k5")], [f"k{i}" for i in range(1, 9)]) == [
-        ["k1", "k4", "k7"],
+def test_points_confirmed_with_each_other_are_one_claim() -> None:
+    order = [f"k{i}" for i in range(1, 9)]
+    # k1~k4 and k4~k7, but k1 and k7 not: two claims that share k4, not one chain.
+    assert _groups([("k1", "k4"), ("k7", "k4"), ("k2", "k5")], order) == [
+        ["k1", "k4"],
         ["k2", "k5"],
+        ["k4", "k7"],
     ]
+    assert _groups([("k1", "k4"), ("k7", "k4"), ("k1", "k7")], order) == [["k1", "k4", "k7"]]
 
 
 def test_the_cli_compares_the_seeds(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from summarizer.structured.reask import complete_structured
 from summarizer.tasks.brief import english_paragraphs
 from summarizer.tasks.common import embed_safely
 
-COMPARE_PROMPT_VERSION = 2
+COMPARE_PROMPT_VERSION = 3
 MIN_SHARED_STEMS = 3  # content words (or numbers) two key points share to be checked as one claim
 MAX_CANDIDATES = 24  # pairs checked by the model, one short call each
 MIN_ARTICLES = 2
@@ -228,12 +228,21 @@ def _candidates(points: dict[str, ClaimMention]) -> list[tuple[str, str]]:
 
 
 def _groups(pairs: list[tuple[str, str]], order: list[str]) -> list[list[str]]:
-    """Confirmed pairs joined where they share a key point, each group in key-point order."""
-    groups: list[set[str]] = []
-    for pair in pairs:
-        linked = [g for g in groups if g & set(pair)]
-        merged = set(pair).union(*linked)
-        groups = [g for g in groups if g not in linked] + [merged]
+    """Confirmed pairs as claims: a point joins a pair's group only when it was confirmed with
+    every member (A~B and B~C do not make A~C), each group in key-point order."""
+    confirmed = {frozenset(pair) for pair in pairs}
+    groups: list[list[str]] = []
+    for left, right in pairs:
+        for group in groups:
+            if left in group and right in group:
+                break
+            if left in group or right in group:
+                new = right if left in group else left
+                if all(frozenset((new, member)) in confirmed for member in group):
+                    group.append(new)
+                    break
+        else:
+            groups.append([left, right])
     return sorted((sorted(g, key=order.index) for g in groups), key=lambda g: order.index(g[0]))
 
 
@@ -242,7 +251,7 @@ def _claims(
 ) -> tuple[list[SharedClaim], dict[str, list[ClaimMention]], list[CallRecord], int, list[str]]:
     """Code proposes pairs of key points that share content words; the model checks each pair in
     one short call (the 1.5B model asked to group them all at once put every point in two
-    groups); confirmed pairs that share a point form one claim."""
+    groups); points confirmed with each other form one claim."""
     points = {
         f"k{i}": mention
         for i, mention in enumerate(
