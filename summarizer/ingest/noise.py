@@ -39,6 +39,16 @@ _OUTLET_ONLY = re.compile(
     r"^(Wallstreetcn|华尔街见闻|華爾街見聞|Cryptopolitan|NetEase|网易号|網易號)$"
 )
 _NETEASE = re.compile(r"网易号|網易號|NetEase Hao")
+# "Securities Times — U.S. Eases Export Controls ...": the outlet, a dash, the original headline.
+_OUTLET_THEN_TITLE = re.compile(r"^(?P<outlet>.{2,40}?)\s+[—–-]{1,2}\s+\S.*$")
+
+
+def _outlet_part(value: str) -> str:
+    """The outlet of a source line that also gives the original headline after a dash."""
+    match = _OUTLET_THEN_TITLE.match(value)
+    if match and len(match.group("outlet").split()) <= 5:
+        return match.group("outlet")
+    return value
 
 
 @dataclass
@@ -88,7 +98,7 @@ def _classify(line: str, metadata: dict[str, str]) -> str | None:
     if _DISCLAIMER.match(line):
         return "disclaimer"
     if len(line) < 200 and (match := _SOURCE.match(line)):
-        metadata.setdefault("source", match.group("value").strip())
+        metadata.setdefault("source", _outlet_part(match.group("value").strip()))
         return "source line (kept as metadata)"
     if match := _ORIGINAL.match(line):
         metadata.setdefault("original_url", match.group("value"))
