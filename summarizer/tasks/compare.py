@@ -306,8 +306,8 @@ def compare_briefs(
     not_compared: Sequence[NotCompared] = (),
 ) -> Comparison:
     """Line up ``briefs`` (of one story): figures, entities and stances by code; shared claims by
-    one model call that picks key-point ids. ``not_compared`` names the articles of the story
-    that could not be briefed (``brief_each``).
+    short model calls that check the pairs of key points code proposes. ``not_compared`` names
+    the articles of the story that could not be briefed (``brief_each``).
 
     Raises:
         ParseError, BackendError: the claim step failed after its re-asks.
