@@ -310,7 +310,8 @@ def compare_briefs(
     the articles of the story that could not be briefed (``brief_each``).
 
     Raises:
-        ParseError, BackendError: the claim step failed after its re-asks.
+        BackendError: the model could not be reached for the claim step (a pair it answers
+            with nothing valid is left unchecked, with a warning).
     """
     labelled = {f"A{i}": brief for i, brief in enumerate(briefs, start=1)}
     shared, only_in, calls, reasks, warnings = _claims(labelled, backend, model, max_reasks)
