@@ -213,6 +213,7 @@ def stance_record(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
                 ctx.backend,
                 model=ctx.model,
                 target=ref.target,
+                title=translation.title if translation else article.title,
                 max_reasks=ctx.options.max_reasks,
             )
             dropped = len(stance.checks[0].details) if stance.checks else 0

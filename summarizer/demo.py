@@ -15,6 +15,9 @@ from summarizer.schemas import DANGLING_WORDS
 _PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)
 _SENTENCE = re.compile(r"^.+?(?:[.!?。！？](?=\s|$)|$)", re.DOTALL)
 _SENTENCE_ID = re.compile(r"^\[(s\d+)\]", re.MULTILINE)
+_SENTENCE_MARK = re.compile(r"^\[s\d+\] ", re.MULTILINE)
+_PART = re.compile(r"the sentences from s(\d+) to s(\d+)")
+_WANTED = re.compile(r"Pick the (\d+) sentence")
 
 
 def _section(request: Request, tag: str) -> str:
@@ -24,7 +27,11 @@ def _section(request: Request, tag: str) -> str:
 
 
 def _paragraphs(request: Request, tag: str) -> list[tuple[str, str]]:
-    return [(m["id"], m["text"].strip()) for m in _PARAGRAPH.finditer(_section(request, tag))]
+    """(id, text) of each paragraph, without the sentence numbers of the reading prompts."""
+    return [
+        (m["id"], " ".join(_SENTENCE_MARK.sub("", m["text"]).split()))
+        for m in _PARAGRAPH.finditer(_section(request, tag))
+    ]
 
 
 def _first_sentence(text: str, max_words: int = 25) -> str:
@@ -136,7 +143,11 @@ def demo_reply(request: Request) -> str:
         }
     elif task in ("keypoints", "stance_evidence"):
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
-        wanted = re.findall(r"of the (\d+) key sentence", request.messages[-1]["content"])
+        task_text = request.messages[-1]["content"].split("</ARTICLE>")[-1]
+        if part := _PART.search(task_text):  # key points of one part: the part's first ones
+            first, last = int(part.group(1)), int(part.group(2))
+            ids = [i for i in ids if first <= int(i[1:]) <= last] or ids
+        wanted = _WANTED.findall(task_text)
         payload = {"sentences": ids[: int(wanted[-1]) if wanted else 3]}
     elif task == "compare":
         # The first key point of each article "states the same claim": one group, plainly fake.

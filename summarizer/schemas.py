@@ -231,7 +231,7 @@ def _whole_headline(value: str) -> str:
 
 
 class OverviewDraft(StrictModel):
-    """The summary call of summarize@v2: key points are chosen apart, by sentence id."""
+    """The summary call of summarize@v2 and @v3: key points are chosen apart, by sentence id."""
 
     # Generous caps (a grammar cuts text at its cap): length is asked for in the prompt and
     # checked here, and a sentence cut off is re-asked, never shipped.

@@ -10,7 +10,12 @@ from summarizer.prompts import RenderedPrompt, render
 from summarizer.schemas import OverviewDraft, StanceDraft
 from summarizer.structured.parse import extract_json, parse_reply
 from summarizer.structured.reask import complete_structured
-from summarizer.tasks.overview_repair import repair_overview, shorten_headline, whole_sentences
+from summarizer.tasks.overview_repair import (
+    repair_overview,
+    shorten_headline,
+    whole_sentences,
+    with_full_stop,
+)
 
 GOOD = {
     "target": "US export controls",
@@ -129,6 +134,35 @@ def test_code_cuts_a_tldr_to_its_whole_sentences() -> None:
     )
     assert result.value.tldr == "The US lets Nvidia sell H200 chips."
     assert result.repairs == ["TL;DR cut by code to its whole sentences"]
+
+
+def test_code_ends_a_whole_sentence_the_model_left_without_a_full_stop() -> None:
+    # seed001 with summarize@v3 on the local model: a whole sentence, and no full stop.
+    tldr = "China's decision to stop buying H200 chips is a step towards self-reliance"
+    fake = FakeBackend(replies=[_overview("China stops buying H200 chips", tldr)] * 3)
+    result = complete_structured(
+        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+    )
+    assert result.value.tldr == tldr + "."
+    assert result.repairs == [
+        "TL;DR ended with a full stop by code (the model's sentence had none)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        (
+            "Beijing told firms to stop buying the chips",
+            "Beijing told firms to stop buying the chips.",
+        ),
+        ("Beijing told firms to stop buying the", ""),  # cut off: no full stop makes it whole
+        ("Too short to tell", ""),
+        ("One whole sentence here. And a second one without", ""),  # whole_sentences' case
+    ],
+)
+def test_with_full_stop(text: str, ended: str) -> None:
+    assert with_full_stop(text) == ended
 
 
 def test_what_code_cannot_fix_still_fails() -> None:

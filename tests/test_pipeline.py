@@ -134,12 +134,14 @@ def _summary_reply(**changes: object) -> str:
 
 
 _SHOWN_ID = re.compile(r"^\[(s\d+)\]", re.MULTILINE)
-_WANTED = re.compile(r"JSON object of the (\d+) key")
+_WANTED = re.compile(r"Pick the (\d+) sentence")
+_RANGE = re.compile(r"the sentences from s(\d+) to s(\d+)")
 
 
 def _summary_backend(*summaries: str, first_pick: str | None = None) -> FakeBackend:
-    """The summary replies in turn; for each key-point call, the last ``count`` sentences shown
-    (never the lead), after ``first_pick`` as the very first key-point reply when given."""
+    """The summary replies in turn; for each key-point call, the last ``count`` sentences of the
+    part it names (never the lead), after ``first_pick`` as the very first key-point reply when
+    given."""
     queue = list(summaries)
     picks = [first_pick] if first_pick else []
 
@@ -150,7 +152,11 @@ def _summary_backend(*summaries: str, first_pick: str | None = None) -> FakeBack
             return picks.pop()
         user = next(m["content"] for m in request.messages if m["role"] == "user")
         count = int(_WANTED.findall(user)[-1])
-        return json.dumps({"sentences": _SHOWN_ID.findall(user)[-count:]})
+        shown = _SHOWN_ID.findall(user)
+        if part := _RANGE.search(user):
+            first, last = int(part.group(1)), int(part.group(2))
+            shown = [i for i in shown if first <= int(i[1:]) <= last]
+        return json.dumps({"sentences": shown[-count:]})
 
     return FakeBackend(responder=respond, keep_history=True)
 
@@ -241,7 +247,7 @@ def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
     )
     assert stance.label == "critical" and stance.supported
     # The evidence step is asked for the label's side; an unknown id goes back with the error.
-    assert "is against a target" in fake.history[1].messages[0]["content"]
+    assert "is against this target" in fake.history[1].messages[1]["content"]
     assert "unknown sentence id(s) s999" in fake.history[2].messages[-1]["content"]
     assert [(e.quote, e.paragraph) for e in stance.evidence] == [
         (sentences[i].plain, sentences[i].paragraph) for i in ("s3", "s5")
@@ -278,7 +284,7 @@ def test_without_a_target_the_model_names_one() -> None:
     fake = FakeBackend(replies=[label, _pick("s2")])
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v1"]
+    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v2"]
     assert "Beijing's curbs on H20" in fake.history[1].messages[-1]["content"]
 
 
@@ -524,3 +530,29 @@ def test_a_wire_dateline_is_rendered_by_code() -> None:
     assert "新华社" not in shown and "3月5日" not in shown and "英伟达表示" in shown
     numbers = next(c for c in result.checks if c.name == "numbers_preserved")
     assert not any(d.startswith("p1:") for d in numbers.details)  # the date survived, by code
+
+
+def test_the_brief_asks_the_label_first_then_reads_the_article_once_for_the_rest() -> None:
+    """stance@v1 shows the article its own way, so it comes first; the summary, key-point and
+    evidence calls follow one another with the same system prompt and the same article first,
+    which llama.cpp then reads once (its KV cache keeps the longest common prefix)."""
+    article = load_article(seed("004"))
+
+    def respond(request: Request) -> str:
+        if request.prompt.startswith("stance@"):
+            return _stance_reply([("q", "p1")], label="critical", target="US export controls")
+        return demo_reply(request)
+
+    fake = FakeBackend(responder=respond, keep_history=True)
+    brief = make_brief(article, fake, model="fake", target="US export controls")
+    assert brief.stance.label == "critical" and brief.stance.evidence
+    assert fake.history[0].prompt == "stance@v1"
+    reading = fake.history[1:]
+    steps = [r.prompt.split("@")[0] for r in reading]
+    assert steps[0] == "summarize" and steps[-1] == "stance_evidence"
+    assert set(steps[1:-1]) == {"keypoints"}
+    article_view = reading[0].messages[1]["content"].split("</ARTICLE>")[0] + "</ARTICLE>"
+    assert article.paragraphs[-1].text.split()[-1] in article_view
+    for request in reading:
+        assert request.messages[0] == reading[0].messages[0]
+        assert request.messages[1]["content"].startswith(article_view)

@@ -10,7 +10,7 @@ import pytest
 from summarizer.errors import RenderError
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.prompts import render
-from summarizer.tasks.sentences import number_sentences
+from summarizer.tasks.sentences import ReadingView, number_sentences
 
 GOLDEN = Path(__file__).parent / "golden"
 PARAGRAPHS = [
@@ -18,6 +18,7 @@ PARAGRAPHS = [
     {"id": "p2", "text": "The US takes a 25% cut."},
 ]
 SENTENCES = number_sentences(PARAGRAPHS)
+VIEW = ReadingView.of(PARAGRAPHS, "A title").template_variables()
 CASES = {
     "translate": dict(
         glossary=builtin_glossary().terms_in("英伟达的黄仁勋"),
@@ -31,14 +32,10 @@ CASES = {
         text="英伟达表示欢迎。",
         problems=["25% from the source is missing"],
     ),
-    "summarize": dict(
-        glossary=builtin_glossary().terms_in("英伟达"), title="A title", paragraphs=PARAGRAPHS
-    ),
+    "summarize": dict(glossary=builtin_glossary().terms_in("英伟达"), **VIEW),
     "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
-    "stance_evidence": dict(
-        side="against", maximum=4, target="US export controls", sentences=SENTENCES
-    ),
-    "keypoints": dict(count=2, part=2, parts=3, sentences=SENTENCES),
+    "stance_evidence": dict(side="against", maximum=4, target="US export controls", **VIEW),
+    "keypoints": dict(count=1, part=2, parts=2, first="s2", last="s2", **VIEW),
     "translate_span": dict(span="利益", context="美国的利益算计。"),
     "critique": dict(
         glossary=[],
@@ -53,6 +50,7 @@ CASES = {
     ),
     "reask": dict(error="label: Input should be 'supportive', 'critical', 'neutral' or 'mixed'"),
 }
+READING_STEPS = ("summarize", "keypoints", "stance_evidence")
 
 
 def as_text(prompt_id: str) -> str:
@@ -69,6 +67,18 @@ def test_golden(prompt_id: str) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_reading_steps_share_the_article_as_their_prefix() -> None:
+    """The summary, key-point and evidence prompts differ only after the article, so llama.cpp
+    reuses the article's KV cache from one step to the next instead of reading it again."""
+    prompts = [render(prompt_id, **CASES[prompt_id]).messages for prompt_id in READING_STEPS]
+    systems = {messages[0]["content"] for messages in prompts}
+    assert len(systems) == 1
+    article = prompts[0][1]["content"].split("</ARTICLE>")[0]
+    assert "Nvidia will sell H200 chips" in article and "[s2] The US takes a 25% cut." in article
+    for messages in prompts:
+        assert messages[1]["content"].startswith(article + "</ARTICLE>")
 
 
 def test_missing_variable_is_an_error() -> None:

@@ -9,7 +9,7 @@ from summarizer.backends.base import Backend
 from summarizer.schemas import Article, Brief, Paragraph, RunMeta, Translation
 from summarizer.tasks.common import OnEvent, Progress, no_events, no_progress
 from summarizer.tasks.options import PipelineOptions
-from summarizer.tasks.stance import label_stance
+from summarizer.tasks.stance import label_stance, read_label
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 
@@ -51,6 +51,11 @@ def make_brief(
     english = english_paragraphs(article, translation)
     title = translation.title if translation else article.title
     on_progress("summary", 0, 1)
+    # The stance label first: the summary, key points and evidence then share one view of the
+    # article, so a local model reads it once for the three (stance@v1 reads it its own way).
+    labelled = read_label(
+        english, backend, model=model, target=target, max_reasks=options.max_reasks
+    )
     summary = summarize(
         article,
         english,
@@ -63,7 +68,14 @@ def make_brief(
     on_event("summary", summary)
     on_progress("stance", 0, 1)
     stance = label_stance(
-        article, english, backend, model=model, target=target, max_reasks=options.max_reasks
+        article,
+        english,
+        backend,
+        model=model,
+        target=target,
+        title=title,
+        max_reasks=options.max_reasks,
+        labelled=labelled,
     )
     on_event("stance", stance)
     on_progress("done", 1, 1)

@@ -1,6 +1,7 @@
 """The summary draft's last resort, after the re-asks: a headline over its word limit is shortened
 at a word that can end a phrase, and a TL;DR that runs long or stops mid-sentence keeps its whole
-sentences. Code never invents words; it only drops them, and says so."""
+sentences (or, when it is one whole sentence without its full stop, gets one). Code never invents
+words; it only drops them, and says so."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ def whole_sentences(text: str, limit: int = TLDR_MAX_WORDS) -> str:
     return " ".join(kept)
 
 
+MIN_CLAUSE_WORDS = 6
+
+
+def with_full_stop(text: str, limit: int = TLDR_MAX_WORDS) -> str:
+    """``text`` ended with a full stop when it is one whole sentence the model left without one
+    (at least ``MIN_CLAUSE_WORDS`` words, within ``limit``, not ending on a word that leaves it
+    cut off, such as "to" or "the"); empty otherwise."""
+    text = _TRAILING.sub("", text.strip())
+    words = text.split()
+    if not MIN_CLAUSE_WORDS <= len(words) <= limit or len(split_sentences(text)) != 1:
+        return ""
+    if _bare(words[-1]) in DANGLING_WORDS or SENTENCE_END.search(text):
+        return ""
+    return text + "."
+
+
 def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``data`` (a summary draft's JSON) with its headline and TL;DR made to fit, and a note per
     change."""
@@ -63,4 +80,7 @@ def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if whole and whole != tldr.strip():
             fixed["tldr"] = whole
             notes.append("TL;DR cut by code to its whole sentences")
+        elif not whole and (ended := with_full_stop(tldr)):
+            fixed["tldr"] = ended
+            notes.append("TL;DR ended with a full stop by code (the model's sentence had none)")
     return fixed, notes

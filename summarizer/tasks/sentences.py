@@ -5,7 +5,7 @@ construction."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from summarizer.ingest.sentences import split_sentences
 
@@ -25,9 +25,9 @@ class NumberedSentence:
 
 
 def number_sentences(
-    shown: list[dict[str, str]], limit: int = MAX_SENTENCES
+    shown: list[dict[str, str]], limit: int | None = MAX_SENTENCES
 ) -> list[NumberedSentence]:
-    """``s1..sN`` over the shown paragraphs, in order; at most ``limit`` of them."""
+    """``s1..sN`` over the shown paragraphs, in order; at most ``limit`` of them (``None``: all)."""
     numbered: list[NumberedSentence] = []
     for paragraph in shown:
         for sentence in split_sentences(paragraph["text"]):
@@ -35,6 +35,30 @@ def number_sentences(
                 return numbered
             numbered.append(NumberedSentence(f"s{len(numbered) + 1}", paragraph["id"], sentence))
     return numbered
+
+
+@dataclass(frozen=True)
+class ReadingView:
+    """The English article as every reading step shows it (summary, key points, stance,
+    evidence): the same title, paragraphs and numbered sentences, first in each prompt, so a
+    backend that keeps the previous prompt's KV cache (llama.cpp) reads the article once."""
+
+    title: str | None
+    sentences: list[NumberedSentence] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, shown: list[dict[str, str]], title: str | None = None) -> ReadingView:
+        """Every sentence of ``shown`` (already cut to the token budget) is numbered."""
+        return cls(title, number_sentences(shown, limit=None))
+
+    def template_variables(self) -> dict[str, object]:
+        paragraphs: dict[str, list[NumberedSentence]] = {}
+        for sentence in self.sentences:
+            paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+        return {
+            "title": self.title,
+            "paragraphs": [{"id": pid, "sentences": found} for pid, found in paragraphs.items()],
+        }
 
 
 def chosen(ids: list[str], sentences: list[NumberedSentence]) -> list[NumberedSentence]:
@@ -46,12 +70,13 @@ def chosen(ids: list[str], sentences: list[NumberedSentence]) -> list[NumberedSe
 def check_ids(sentences: list[NumberedSentence], minimum: int = 1) -> Callable[[list[str]], None]:
     """A validator for a list of chosen ids: all known, and at least ``minimum`` distinct."""
     known = {s.id for s in sentences}
+    span = f"{sentences[0].id} to {sentences[-1].id}" if sentences else "the list"
 
     def validate(ids: list[str]) -> None:
         unknown = [i for i in ids if i not in known]
         if unknown:
             raise ValueError(
-                f"unknown sentence id(s) {', '.join(unknown[:5])}; use ids from s1 to s{len(known)}"
+                f"unknown sentence id(s) {', '.join(unknown[:5])}; use ids from {span}"
             )
         if len(set(ids)) < minimum:
             raise ValueError(f"choose at least {minimum} different sentences")

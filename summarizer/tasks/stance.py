@@ -3,7 +3,8 @@
 The label comes from stance@v1: one call reads the English and writes the label with a rationale
 (its quotes are kept only as a fallback, when found verbatim). The evidence is then chosen, not
 written: the model gets the English as numbered sentences and picks those that show the author
-for or against the target (stance_evidence@v1), and code copies them verbatim.
+for or against the target (stance_evidence@v2, the shared article view), and code copies them
+verbatim.
 
 Measured on the 25 NLPCC development posts and the six seed cases with the local model (eval runs
 in evals/runs/): stance@v1 0.40 macro-F1 on NLPCC and 4 of 6 on the seeds. Three designs that
@@ -11,11 +12,15 @@ asked for less at a time did not beat it: stance@v3 (sentences for and against, 
 code) 0.39 on NLPCC; stance@v4 (the label alone from the Chinese text, five readings voting) 0.36
 on NLPCC and 2 of 6 on the seeds (it called articles against US export controls "supportive",
 reading their support for China's response); a three-label variant 0.28. At n = 25 the intervals
-are about ±0.2.
+are about ±0.2. The same label prompt with the article first and numbered, as the summary,
+key-point and evidence steps now show it (stance@v2, seventh session), scored 0.29 on NLPCC
+against 0.36 for stance@v1 in the same run, calling more posts critical; so the label keeps its
+own prompt and is asked first, and only the evidence shares the article view.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from summarizer.backends.base import Backend
@@ -36,11 +41,11 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
-from summarizer.tasks.sentences import NumberedSentence, check_ids, chosen, number_sentences
+from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
 from summarizer.tasks.summarize import fit_paragraphs
 
 PROMPT_VERSION = 1
-EVIDENCE_PROMPT_VERSION = 1
+EVIDENCE_PROMPT_VERSION = 2
 MAX_EVIDENCE = 4
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
@@ -69,20 +74,20 @@ def _evidence(
 def _chosen_evidence(
     label: StanceLabel,
     target: str,
-    shown: list[dict[str, str]],
+    view: ReadingView,
     backend: Backend,
     model: str,
     max_reasks: int,
 ) -> tuple[list[NumberedSentence], list[CallRecord], int]:
     """The sentences the model picks, by id, as showing the author on the label's side."""
-    sentences = number_sentences(shown)
+    sentences = view.sentences
     ask = render(
         "stance_evidence",
         version=EVIDENCE_PROMPT_VERSION,
         side=_SIDE[label],
         maximum=MAX_EVIDENCE,
         target=target,
-        sentences=sentences,
+        **view.template_variables(),
     )
     known = check_ids(sentences, minimum=1)
     result = complete_structured(
@@ -118,19 +123,30 @@ def _quoted_evidence(
     return evidence, dropped
 
 
-def label_stance(
-    article: Article,
+@dataclass(frozen=True)
+class Labelled:
+    """The label step's result (stance@v1), before the evidence is chosen."""
+
+    draft: StanceDraft
+    calls: list[CallRecord]
+    reasks: int
+
+
+def read_label(
     english: list[Paragraph],
     backend: Backend,
     *,
     model: str,
     target: str | None = None,
     max_reasks: int = 2,
-) -> Stance:
-    """Label the article's stance toward ``target`` (or a target the model infers)."""
-    paragraphs, warnings = fit_paragraphs(english)
-    shown, withheld = prompt_paragraphs(paragraphs)
-    warnings += withheld
+) -> Labelled:
+    """The stance label, confidence and rationale from one call on the English (stance@v1).
+
+    The brief asks it before the summary: stance@v1 shows the article its own way, and the steps
+    after it (summary, key points, evidence) share theirs, so llama.cpp reads that once.
+    """
+    paragraphs, _ = fit_paragraphs(english)
+    shown, _ = prompt_paragraphs(paragraphs)
     prompt = render(
         "stance",
         version=PROMPT_VERSION,
@@ -140,15 +156,42 @@ def label_stance(
     result = complete_structured(
         backend, prompt, StanceDraft, model=model, max_reasks=max_reasks, max_tokens=600
     )
-    draft = result.value
-    calls, reasks = list(result.calls), result.reasks
+    return Labelled(result.value, list(result.calls), result.reasks)
+
+
+def label_stance(
+    article: Article,
+    english: list[Paragraph],
+    backend: Backend,
+    *,
+    model: str,
+    target: str | None = None,
+    title: str | None = None,
+    max_reasks: int = 2,
+    labelled: Labelled | None = None,
+) -> Stance:
+    """Label the article's stance toward ``target`` (or a target the model infers) and choose
+    its evidence. ``labelled``: the label step already done (``read_label``). ``title`` is the
+    English title, shown as the summary shows it, so both read the same article view.
+
+    Raises:
+        ParseError: the label step gave no valid reply after its re-asks.
+    """
+    paragraphs, warnings = fit_paragraphs(english)
+    shown, withheld = prompt_paragraphs(paragraphs)
+    warnings += withheld
+    view = ReadingView.of(shown, title)
+    if labelled is None:
+        labelled = read_label(english, backend, model=model, target=target, max_reasks=max_reasks)
+    draft = labelled.draft
+    calls, reasks = list(labelled.calls), labelled.reasks
     chosen_target = target or draft.target.strip()
     evidence: list[Evidence] = []
     problems: list[str] = []
     if draft.label != "neutral":
         try:
             picked, picked_calls, picked_reasks = _chosen_evidence(
-                draft.label, embed_safely(chosen_target), shown, backend, model, max_reasks
+                draft.label, embed_safely(chosen_target), view, backend, model, max_reasks
             )
             calls += picked_calls
             reasks += picked_reasks
