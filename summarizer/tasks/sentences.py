@@ -39,16 +39,16 @@ def number_sentences(
 
 @dataclass(frozen=True)
 class ReadingView:
-    """The English article as every reading step shows it (summary, key points, stance,
-    evidence): the same title, paragraphs and numbered sentences, first in each prompt, so a
-    backend that keeps the previous prompt's KV cache (llama.cpp) reads the article once."""
+    """The English article as the reading steps show it (summary, key points, stance evidence):
+    the same title, paragraphs and numbered sentences, first in each prompt, so a backend that
+    keeps the previous prompt's KV cache (llama.cpp) reads the article once. All sentences are
+    numbered: ``fit_paragraphs`` has already cut the article to the token budget."""
 
     title: str | None
     sentences: list[NumberedSentence] = field(default_factory=list)
 
     @classmethod
     def of(cls, shown: list[dict[str, str]], title: str | None = None) -> ReadingView:
-        """Every sentence of ``shown`` (already cut to the token budget) is numbered."""
         return cls(title, number_sentences(shown, limit=None))
 
     def template_variables(self) -> dict[str, object]:
