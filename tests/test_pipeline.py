@@ -556,3 +556,34 @@ def test_the_brief_asks_the_label_first_then_reads_the_article_once_for_the_rest
     for request in reading:
         assert request.messages[0] == reading[0].messages[0]
         assert request.messages[1]["content"].startswith(article_view)
+
+
+_SHORT_ARTICLE = (
+    "The statement was incomplete.\n\n"
+    "Why does the US government take a share of a company's sales revenue?\n\n"
+    "The US will let Nvidia sell its H200 chips to approved customers in China.\n\n"
+    "Washington will take 25 percent of the revenue from every H200 chip sold there.\n\n"
+    "Chinese regulators told large technology firms to pause their orders of the chip."
+)
+
+
+@pytest.mark.parametrize(
+    ("picks", "expected"),
+    [
+        # A short sentence and a question are dropped when three points that state facts remain.
+        (["s1", "s2", "s3", "s4", "s5"], ["s3", "s4", "s5"]),
+        # Fewer than three would remain: every pick is kept.
+        (["s1", "s2", "s3"], ["s1", "s2", "s3"]),
+    ],
+)
+def test_key_points_that_state_nothing_are_dropped(picks: list[str], expected: list[str]) -> None:
+    article = article_from_text(_SHORT_ARTICLE, name="short")
+    sentences = {key: s.plain for key, s in _numbered(article).items()}
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=[]), first_pick=_pick(*picks)),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert [p.text for p in summary.key_points] == [sentences[i] for i in expected]

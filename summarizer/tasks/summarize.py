@@ -38,6 +38,8 @@ from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids,
 MAX_ARTICLE_TOKENS = 5000
 SUMMARY_PROMPT_VERSION = 3
 MAX_KEY_POINTS = 6
+MIN_KEY_POINTS = 3
+MIN_KEY_POINT_WORDS = 8
 MAX_ENTITIES = 15
 MAX_FIGURES = 8
 MIN_FIGURES = 3
@@ -240,12 +242,22 @@ def _key_points(
         reasks += result.reasks
         picked += chosen(result.value.sentences[: wanted + 1], part)
     order = {s.id: i for i, s in enumerate(sentences)}
-    points = [
-        KeyPoint(text=s.plain, paragraphs=[s.paragraph])
+    usable = [
+        s
         for s in sorted(dict.fromkeys(picked), key=lambda s: order[s.id])
         if WITHHELD not in s.text  # the marker of a withheld sentence is no key point
     ]
+    # A short sentence or a question carries no fact on its own ("The statement was incomplete.",
+    # "Why does the US take a cut?"): dropped, unless that would leave fewer than three points.
+    stated = [s for s in usable if _states_something(s.plain)]
+    kept = stated if len(stated) >= MIN_KEY_POINTS else usable
+    points = [KeyPoint(text=s.plain, paragraphs=[s.paragraph]) for s in kept]
     return points[:MAX_KEY_POINTS], calls, reasks
+
+
+def _states_something(sentence: str) -> bool:
+    text = sentence.strip().rstrip("\"'”’)")
+    return len(text.split()) >= MIN_KEY_POINT_WORDS and not text.endswith(("?", "？"))
 
 
 def summarize(
