@@ -88,3 +88,51 @@ def test_brief_end_to_end(local_settings: Settings) -> None:
     for evidence in brief.stance.evidence:  # every surviving quote is really in the text
         assert evidence.paragraph in {"p1", "p2"}
     assert brief.meta.calls >= 4 and brief.meta.cached_calls == 0
+
+
+def test_schema_replies_match_the_stock_sampler_token_for_token(local_settings: Settings) -> None:
+    """The grammar is checked against the model's own choice first (fast path); at temperature 0
+    the reply must be the one llama-cpp-python's stock chain writes, and valid for the schema."""
+    import json
+
+    from summarizer.backends.local import get_local_model
+
+    local = get_local_model(MODEL, local_settings.resolved_cache_dir())
+    llama = local._llama
+    schema = {
+        "type": "object",
+        "properties": {
+            "headline": {"type": "string"},
+            "stance": {"enum": ["supportive", "critical", "neutral", "mixed"]},
+        },
+        "required": ["headline", "stance"],
+        "additionalProperties": False,
+    }
+    messages = [
+        {"role": "system", "content": "Reply with JSON only."},
+        {"role": "user", "content": f"Headline and stance toward NVIDIA of: {SHORT_ARTICLE}"},
+    ]
+    replies = {}
+    for check_first in (False, True):
+        llama.check_first = check_first
+        before = llama.sampling_counts.checked
+        text, _, completion_tokens = local.chat(
+            messages, schema=schema, temperature=0.0, max_tokens=120, seed=0
+        )
+        replies[check_first] = text
+        checked = llama.sampling_counts.checked - before
+        # One sample per token written, plus the end-of-text token that is not counted as one.
+        assert checked == (completion_tokens + 1 if check_first else 0)
+    llama.check_first = True
+    assert replies[True] == replies[False]
+    reply = json.loads(replies[True])
+    assert (
+        set(reply) == {"headline", "stance"}
+        and reply["stance"] in schema["properties"]["stance"]["enum"]
+    )
+    # Somewhere the model wanted a token the grammar forbids, and the slow path chose instead.
+    assert llama.sampling_counts.resampled >= 1, llama.sampling_counts
+    # At a temperature (re-asks) the draw differs from the stock chain's, but stays in the grammar.
+    for seed in range(3):
+        text, _, _ = local.chat(messages, schema=schema, temperature=0.9, max_tokens=120, seed=seed)
+        assert set(json.loads(text)) == {"headline", "stance"}, text

@@ -84,10 +84,11 @@ class LocalModel:
     n_threads: int | None = None
 
     def __post_init__(self) -> None:
-        from llama_cpp import Llama
+        # Imported here: llama_cpp is an optional extra and costs a second to load.
+        from summarizer.backends.grammar_sampling import GrammarCheckedLlama
 
         self._lock = threading.Lock()
-        self._llama: Any = Llama(
+        self._llama: Any = GrammarCheckedLlama(
             model_path=str(self.path),
             n_ctx=self.n_ctx,
             n_threads=self.n_threads or os.cpu_count() or 2,
