@@ -101,6 +101,12 @@ def _figures(paragraphs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return figures
 
 
+def _allowed_ids(request: Request) -> set[str]:
+    """The sentence ids the request's schema allows, when it names them (evidence shortlists)."""
+    items = (request.schema or {}).get("properties", {}).get("sentences", {}).get("items", {})
+    return set(items.get("enum", []))
+
+
 def demo_reply(request: Request) -> str:
     """A schema-valid reply for the pipeline's own prompts, derived from their input."""
     task = request.prompt.split("@")[0]
@@ -143,6 +149,8 @@ def demo_reply(request: Request) -> str:
         }
     elif task in ("keypoints", "stance_evidence"):
         ids = _SENTENCE_ID.findall(_section(request, "ARTICLE")) or ["s1"]
+        if allowed := _allowed_ids(request):
+            ids = [i for i in ids if i in allowed] or ids
         task_text = request.messages[-1]["content"].split("</ARTICLE>")[-1]
         if part := _PART.search(task_text):  # key points of one part: the part's first ones
             first, last = int(part.group(1)), int(part.group(2))

@@ -11,13 +11,14 @@ from summarizer.backends import FakeBackend, Request
 from summarizer.demo import demo_reply
 from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
+from summarizer.grounding.opinion import rank_opinions
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.schemas import Article
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
-from summarizer.tasks.stance import label_stance
+from summarizer.tasks.stance import SHORTLIST, label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 from tests.conftest import seed
@@ -237,20 +238,33 @@ def _numbered(article: Article) -> dict[str, NumberedSentence]:
     return {s.id: s for s in number_sentences(shown)}
 
 
+def _candidates(article: Article) -> list[str]:
+    """The evidence shortlist code offers for ``article``, strongest first."""
+    sentences = list(_numbered(article).values())
+    return [sentences[i].id for i in rank_opinions([s.plain for s in sentences], SHORTLIST)]
+
+
 def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
     article = load_article(seed("004"))
     sentences = _numbered(article)
+    candidates = _candidates(article)
+    outside = next(i for i in sentences if i not in candidates)
     label = _stance_reply([("an invented quote", "p1")], label="critical")
-    fake = FakeBackend(replies=[label, _pick("s999"), _pick("s3", "s5")])
+    fake = FakeBackend(replies=[label, _pick(outside), _pick(candidates[2], candidates[0])])
     stance = label_stance(
         article, article.paragraphs, fake, model="fake", target="US export controls"
     )
     assert stance.label == "critical" and stance.supported
-    # The evidence step is asked for the label's side; an unknown id goes back with the error.
-    assert "is against this target" in fake.history[1].messages[1]["content"]
-    assert "unknown sentence id(s) s999" in fake.history[2].messages[-1]["content"]
+    # The evidence step is asked for the label's side, among the shortlist only (the schema
+    # sent allows no other id); an id outside it goes back with the error.
+    ask = fake.history[1]
+    assert "is against this target" in ask.messages[1]["content"]
+    assert ", ".join(candidates) in ask.messages[1]["content"]
+    assert ask.schema is not None
+    assert ask.schema["properties"]["sentences"]["items"]["enum"] == candidates
+    assert f"unknown sentence id(s) {outside}" in fake.history[2].messages[-1]["content"]
     assert [(e.quote, e.paragraph) for e in stance.evidence] == [
-        (sentences[i].plain, sentences[i].paragraph) for i in ("s3", "s5")
+        (sentences[i].plain, sentences[i].paragraph) for i in (candidates[2], candidates[0])
     ]
     texts = {p.id: p.text for p in article.paragraphs}
     assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
@@ -281,10 +295,10 @@ def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:
 def test_without_a_target_the_model_names_one() -> None:
     article = load_article(seed("004"))
     label = _stance_reply([("q", "p1")], label="supportive", target="Beijing's curbs on H20")
-    fake = FakeBackend(replies=[label, _pick("s2")])
+    fake = FakeBackend(replies=[label, _pick(_candidates(article)[0])])
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v2"]
+    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v3"]
     assert "Beijing's curbs on H20" in fake.history[1].messages[-1]["content"]
 
 

@@ -34,7 +34,9 @@ CASES = {
     ),
     "summarize": dict(glossary=builtin_glossary().terms_in("英伟达"), **VIEW),
     "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
-    "stance_evidence": dict(side="against", maximum=4, target="US export controls", **VIEW),
+    "stance_evidence": dict(
+        side="against", maximum=3, target="US export controls", candidates=["s2", "s1"], **VIEW
+    ),
     "keypoints": dict(count=1, part=2, parts=2, first="s2", last="s2", **VIEW),
     "translate_span": dict(span="利益", context="美国的利益算计。"),
     "critique": dict(

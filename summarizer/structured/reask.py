@@ -61,6 +61,7 @@ def complete_structured(
     validate: Validator[T] | None = None,
     reask_temperature: float = 0.4,
     repair: Repair | None = None,
+    schema: dict[str, Any] | None = None,
 ) -> Structured[T]:
     """Get a valid ``output`` object for ``prompt``.
 
@@ -71,11 +72,13 @@ def complete_structured(
             tends to repeat its invalid reply word for word.
         repair: when every reply failed, corrects a reply by code; the corrected object must
             pass every check, and the result lists what was corrected.
+        schema: the JSON schema sent with the request when it is narrower than ``output``'s
+            (ids limited to a list, say); the reply is still validated against ``output``.
 
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
     """
-    schema = _json_schema(output)
+    schema = schema or _json_schema(output)
     messages = prompt.messages
     calls: list[CallRecord] = []
     replies: list[str] = []

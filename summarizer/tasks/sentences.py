@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from summarizer.ingest.sentences import split_sentences
+from summarizer.schemas import SentenceChoiceDraft
 
 MAX_SENTENCES = 150  # about 4,000 tokens of English: the local model's context holds it
 
@@ -70,15 +72,27 @@ def chosen(ids: list[str], sentences: list[NumberedSentence]) -> list[NumberedSe
 def check_ids(sentences: list[NumberedSentence], minimum: int = 1) -> Callable[[list[str]], None]:
     """A validator for a list of chosen ids: all known, and at least ``minimum`` distinct."""
     known = {s.id for s in sentences}
-    span = f"{sentences[0].id} to {sentences[-1].id}" if sentences else "the list"
+    numbers = [int(s.id[1:]) for s in sentences]
+    if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        span = f"from {sentences[0].id} to {sentences[-1].id}"
+    else:
+        span = f"among {', '.join(s.id for s in sentences)}" if sentences else "from the list"
 
     def validate(ids: list[str]) -> None:
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise ValueError(
-                f"unknown sentence id(s) {', '.join(unknown[:5])}; use ids from {span}"
-            )
+            raise ValueError(f"unknown sentence id(s) {', '.join(unknown[:5])}; use ids {span}")
         if len(set(ids)) < minimum:
             raise ValueError(f"choose at least {minimum} different sentences")
 
     return validate
+
+
+def choice_schema(ids: list[str], maximum: int) -> dict[str, Any]:
+    """The JSON schema of a ``SentenceChoiceDraft`` whose ids must come from ``ids``: sent with
+    the request, it lets a grammar-constrained model write nothing else."""
+    schema = SentenceChoiceDraft.model_json_schema()
+    choice = schema["properties"]["sentences"]
+    choice["items"] = {"type": "string", "enum": list(ids)}
+    choice["maxItems"] = min(maximum, len(ids))
+    return schema

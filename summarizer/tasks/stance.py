@@ -2,9 +2,12 @@
 
 The label comes from stance@v1: one call reads the English and writes the label with a rationale
 (its quotes are kept only as a fallback, when found verbatim). The evidence is then chosen, not
-written: the model gets the English as numbered sentences and picks those that show the author
-for or against the target (stance_evidence@v2, the shared article view), and code copies them
-verbatim.
+written: the model gets the English as numbered sentences (the shared article view) and picks
+those that show the author for or against the target, and code copies them verbatim. It picks
+among a shortlist only (stance_evidence@v3): the sentences code scores as reading most like the
+author's judgement (``grounding.opinion``), sent as the allowed ids of the reply's schema. Free
+to pick any sentence (stance_evidence@v2), the local model took the first three or four, the
+news a commentary opens with.
 
 Measured on the 25 NLPCC development posts and the six seed cases with the local model (eval runs
 in evals/runs/): stance@v1 0.40 macro-F1 on NLPCC and 4 of 6 on the seeds. Three designs that
@@ -26,6 +29,7 @@ from typing import Literal
 from summarizer.backends.base import Backend
 from summarizer.errors import ParseError
 from summarizer.grounding.checks import find_quote
+from summarizer.grounding.opinion import rank_opinions
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
@@ -41,12 +45,19 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
-from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
+from summarizer.tasks.sentences import (
+    NumberedSentence,
+    ReadingView,
+    check_ids,
+    choice_schema,
+    chosen,
+)
 from summarizer.tasks.summarize import fit_paragraphs
 
 PROMPT_VERSION = 1
-EVIDENCE_PROMPT_VERSION = 2
-MAX_EVIDENCE = 4
+EVIDENCE_PROMPT_VERSION = 3
+MAX_EVIDENCE = 3
+SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
 
@@ -79,17 +90,21 @@ def _chosen_evidence(
     model: str,
     max_reasks: int,
 ) -> tuple[list[NumberedSentence], list[CallRecord], int]:
-    """The sentences the model picks, by id, as showing the author on the label's side."""
+    """The sentences the model picks, by id, as showing the author on the label's side: among
+    those code shortlisted as reading most like the author's judgement."""
     sentences = view.sentences
+    shortlist = [sentences[i] for i in rank_opinions([s.plain for s in sentences], SHORTLIST)]
+    candidates = [s.id for s in shortlist]
     ask = render(
         "stance_evidence",
         version=EVIDENCE_PROMPT_VERSION,
         side=_SIDE[label],
         maximum=MAX_EVIDENCE,
         target=target,
+        candidates=candidates,
         **view.template_variables(),
     )
-    known = check_ids(sentences, minimum=1)
+    known = check_ids(shortlist, minimum=1)
     result = complete_structured(
         backend,
         ask,
@@ -98,6 +113,7 @@ def _chosen_evidence(
         max_reasks=max_reasks,
         max_tokens=60,
         validate=lambda draft: known(draft.sentences),
+        schema=choice_schema(candidates, MAX_EVIDENCE),
     )
     return chosen(result.value.sentences, sentences)[:MAX_EVIDENCE], result.calls, result.reasks
 

@@ -1,0 +1,83 @@
+"""Which English sentences carry the author's own judgement, scored by code.
+
+The stance evidence step asks the local model to pick the sentences that show the label. Left to
+choose among all of an article's sentences, the 1.5B model picks the first three or four: in a
+commentary those are the news it reacts to, and its judgement comes later. So code shortlists
+the sentences that read as opinion, and the model picks among those only.
+
+A sentence reads as opinion when it says how things are to be judged rather than what happened:
+words of strong feeling (VADER's lexicon, a maintained English sentiment lexicon), a verdict or a
+conclusion ("in short", "it should be noted", "not only ... but"), what should or must be done,
+a rhetorical question or an exclamation. It reads as report when it quotes someone else ("said",
+"according to") or is mostly dates and figures.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+_VERDICT = re.compile(
+    r"\b(in short|in other words|in fact|in essence|in reality|essentially|obviously|clearly|"
+    r"undoubtedly|no doubt|of course|it should be noted|it is worth noting|it must be said|"
+    r"the (truth|fact|reality) is|to put it (bluntly|simply)|simply put|so-called|"
+    r"nothing but|nothing more than|merely|typical|not only|not just|not merely|"
+    r"therefore|thus|hence|this (shows|means|proves|reveals)|which (shows|means|proves))\b",
+    re.IGNORECASE,
+)
+_OUGHT = re.compile(
+    r"\b(should|must|ought to|need to|needs to|have to|has to|cannot|can't|will not|won't|"
+    r"never|refuse[sd]? to|we will)\b",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"\b(said|says|told|stated|according to|reported|announced|posted|tweeted|wrote|"
+    r"claimed|added|explained|noted that|people familiar)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d[\d,.]*")
+_DATE = re.compile(
+    r"\b(on|in|since) (january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+MILD_FEELING = 0.3  # VADER's compound score of a sentence with one mildly coloured word, about
+
+
+@cache
+def _sentiment() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def opinion_score(sentence: str) -> float:
+    """How strongly ``sentence`` reads as the author's judgement; about 0 for a plain report."""
+    # One mild word ("approved", "support") is common in plain reports: only more counts.
+    feeling = abs(float(_sentiment().polarity_scores(sentence)["compound"]))
+    score = max(0.0, feeling - MILD_FEELING)
+    score += 0.6 * min(2, len(_VERDICT.findall(sentence)))
+    score += 0.4 * min(2, len(_OUGHT.findall(sentence)))
+    if sentence.rstrip().endswith(("!", "?", "！", "？")):
+        score += 0.4
+    if _REPORTED.search(sentence):
+        score -= 0.8
+    words = max(1, len(sentence.split()))
+    if len(_FIGURE.findall(sentence)) / words > 0.12 or _DATE.search(sentence):
+        score -= 0.4
+    if words < 6:  # a fragment shows nothing on its own
+        score -= 0.5
+    return score
+
+
+def rank_opinions(sentences: list[str], limit: int) -> list[int]:
+    """Indexes of the ``limit`` sentences that read most as opinion, strongest first; ties go to
+    the earlier sentence. Sentences scoring 0 or less are left out unless too few remain."""
+    scores = [opinion_score(s) for s in sentences]
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    positive = [i for i in order if scores[i] > 0]
+    chosen = positive if len(positive) >= min(limit, 3) else order
+    return chosen[:limit]
