@@ -104,10 +104,11 @@ class GrammarCheckedSampler:
         return bool(np.isfinite(self._single.logit))
 
     def close(self) -> None:
-        grammar, self._grammar = self._grammar, None
+        grammar, self._grammar = getattr(self, "_grammar", None), None
         if grammar is not None:
             llama_cpp.llama_sampler_free(grammar)
-        self._chain.close()  # type: ignore[no-untyped-call]
+        if chain := getattr(self, "_chain", None):
+            chain.close()
 
     def __del__(self) -> None:
         self.close()
