@@ -18,7 +18,7 @@ from summarizer.schemas import Article
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
-from summarizer.tasks.stance import PROMPT_VERSION, SHORTLIST, label_stance
+from summarizer.tasks.stance import SHORTLIST, label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 from tests.conftest import seed
@@ -298,7 +298,7 @@ def test_without_a_target_the_model_names_one() -> None:
     fake = FakeBackend(replies=[label, _pick(_candidates(article)[0])])
     stance = label_stance(article, article.paragraphs, fake, model="fake")
     assert stance.target == "Beijing's curbs on H20" and stance.target_inferred
-    assert [r.prompt for r in fake.history] == [f"stance@v{PROMPT_VERSION}", "stance_evidence@v3"]
+    assert [r.prompt for r in fake.history] == ["stance@v1", "stance_evidence@v3"]
     assert "Beijing's curbs on H20" in fake.history[1].messages[-1]["content"]
 
 
@@ -560,7 +560,7 @@ def test_the_brief_asks_the_label_first_then_reads_the_article_once_for_the_rest
     fake = FakeBackend(responder=respond, keep_history=True)
     brief = make_brief(article, fake, model="fake", target="US export controls")
     assert brief.stance.label == "critical" and brief.stance.evidence
-    assert fake.history[0].prompt == f"stance@v{PROMPT_VERSION}"
+    assert fake.history[0].prompt == "stance@v1"
     reading = fake.history[1:]
     steps = [r.prompt.split("@")[0] for r in reading]
     assert steps[0] == "summarize" and steps[-1] == "stance_evidence"

@@ -24,7 +24,7 @@ own prompt and is asked first, and only the evidence shares the article view.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from summarizer.backends.base import Backend
 from summarizer.errors import ParseError
@@ -54,11 +54,7 @@ from summarizer.tasks.sentences import (
 )
 from summarizer.tasks.summarize import fit_paragraphs
 
-PROMPT_VERSION = 5
-# stance@v5 asks for the reply's fields in this order, so the label is written after the quotes
-# and the rationale it should follow from (the schema's property order is the grammar's order).
-LABEL_FIELDS = ("target", "evidence", "rationale", "label", "confidence")
-MAX_LABEL_QUOTES = 3
+PROMPT_VERSION = 1
 EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
@@ -99,8 +95,6 @@ def _chosen_evidence(
     sentences = view.sentences
     shortlist = [sentences[i] for i in rank_opinions([s.plain for s in sentences], SHORTLIST)]
     candidates = [s.id for s in shortlist]
-    if not candidates:
-        raise ParseError("the English has no sentence to quote", reason="no sentences")
     ask = render(
         "stance_evidence",
         version=EVIDENCE_PROMPT_VERSION,
@@ -176,24 +170,9 @@ def read_label(
         paragraphs=shown,
     )
     result = complete_structured(
-        backend,
-        prompt,
-        StanceDraft,
-        model=model,
-        max_reasks=max_reasks,
-        max_tokens=600,
-        schema=_label_schema(),
+        backend, prompt, StanceDraft, model=model, max_reasks=max_reasks, max_tokens=600
     )
     return Labelled(result.value, list(result.calls), result.reasks)
-
-
-def _label_schema() -> dict[str, Any]:
-    """``StanceDraft``'s JSON schema with its fields in ``LABEL_FIELDS`` order."""
-    schema = StanceDraft.model_json_schema()
-    schema["properties"] = {name: schema["properties"][name] for name in LABEL_FIELDS}
-    schema["required"] = list(LABEL_FIELDS)
-    schema["properties"]["evidence"]["maxItems"] = MAX_LABEL_QUOTES
-    return schema
 
 
 def label_stance(
