@@ -18,7 +18,11 @@ reading their support for China's response); a three-label variant 0.28. At n = 
 are about ±0.2. The same label prompt with the article first and numbered, as the summary,
 key-point and evidence steps now show it (stance@v2, seventh session), scored 0.29 on NLPCC
 against 0.36 for stance@v1 in the same run, calling more posts critical; so the label keeps its
-own prompt and is asked first, and only the evidence shares the article view.
+own prompt and is asked first, and only the evidence shares the article view. Asking for the
+quotes and the rationale before the label (stance@v5, eighth session, the template kept in
+evals/runs/stance-v5/) was worse again: 2 of 6 on the seeds (two commentaries against US export
+controls called supportive) and NLPCC accuracy 0.36, macro-F1 0.354, against 4 of 6 and 0.48,
+0.357 for stance@v1 on the same English.
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ def _chosen_evidence(
     sentences = view.sentences
     shortlist = [sentences[i] for i in rank_opinions([s.plain for s in sentences], SHORTLIST)]
     candidates = [s.id for s in shortlist]
+    if not candidates:
+        raise ParseError("the English has no sentence to quote", reason="no sentences")
     ask = render(
         "stance_evidence",
         version=EVIDENCE_PROMPT_VERSION,
