@@ -21,6 +21,7 @@ from summarizer.tasks.sentences import NumberedSentence, number_sentences
 from summarizer.tasks.stance import SHORTLIST, label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
+from summarizer.tasks.translate_repair import splice
 from tests.conftest import seed
 
 ITEM = re.compile(r'<p id="([^"]+)">(.*?)</p>', re.DOTALL)
@@ -503,6 +504,46 @@ def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> No
     ]
     assert "利益" in fake.history[1].messages[-1]["content"]
     assert all(c.passed for c in result.checks) and not result.warnings
+
+
+@pytest.mark.parametrize(
+    ("english", "span", "replacement", "expected"),
+    [
+        # Chinese needs no spaces, so the model leaves none around what it did not translate.
+        (
+            "China saw through the套路of the US.",
+            "套路",
+            "pattern",
+            "China saw through the pattern of the US.",
+        ),
+        ("It will not relax its警惕.", "警惕", "alert", "It will not relax its alert."),
+        ("a calculation of 利益.", "利益", "interests", "a calculation of interests."),
+        ("“利益”, they say", "利益", "interests", "“interests”, they say"),
+        ("利益 and 利益again", "利益", "gain", "gain and gain again"),
+        ("美国的套路", "套路", "pattern", "美国的pattern"),
+        ("up 25%in 利益", "利益", "profit", "up 25%in profit"),
+    ],
+)
+def test_a_spliced_translation_is_spaced_from_the_words_it_touches(
+    english: str, span: str, replacement: str, expected: str
+) -> None:
+    assert splice(english, span, replacement) == expected
+
+
+def test_chinese_left_without_spaces_is_spliced_in_as_separate_words() -> None:
+    article = article_from_text("中国早已看透了美国的套路，不会放松警惕。", name="t")
+
+    def lazy(request: Request) -> str:
+        if request.prompt.startswith("translate_span"):
+            span = request.messages[-1]["content"].split("<TRANSLATE_THIS>")[1]
+            return "pattern" if "套路" in span else "alert"
+        return "China has long seen through the US套路and will not relax its警惕."
+
+    fake = FakeBackend(responder=lazy)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == (
+        "China has long seen through the US pattern and will not relax its alert."
+    )
 
 
 def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:

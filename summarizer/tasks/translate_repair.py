@@ -22,6 +22,24 @@ Retranslate = Callable[[list[str]], str]
 TranslateSpan = Callable[[str, str], str]
 
 
+def splice(english: str, span: str, replacement: str) -> str:
+    """``english`` with every ``span`` (Chinese left in it) replaced by ``replacement``, spaced
+    from the English words it now touches: Chinese needs no spaces, so the model writes "the套路"
+    and a bare replace would give "thepattern"."""
+    pieces = english.split(span)
+    out = pieces[0]
+    for after in pieces[1:]:
+        left = " " if _is_word(out[-1:]) and _is_word(replacement[:1]) else ""
+        right = " " if _is_word(after[:1]) and _is_word(replacement[-1:]) else ""
+        out += left + replacement + right + after
+    return out
+
+
+def _is_word(character: str) -> bool:
+    """A letter or digit of an alphabetic script (CJK characters are letters too, but unspaced)."""
+    return character.isalnum() and ord(character) < 0x2E80
+
+
 def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
     """What the code checks find wrong with one translated paragraph."""
     problems = [*glossary_problems(source, english, glossary), *number_problems(source, english)]
@@ -58,14 +76,14 @@ def repair(
     for span in leftover:
         candidate = translate_span(span, source).strip().strip("\"'“”")
         if candidate and not untranslated_chinese(candidate):
-            english = english.replace(span, candidate)
+            english = splice(english, span, candidate)
             log.spliced += 1
     romanised = []
     for span in dict.fromkeys(untranslated_chinese(english)):
         # The last route: pinyin, as the press writes a name it has no English for (巢湖 → Chaohu).
         pinyin = pinyin_name(span)
         if pinyin and not untranslated_chinese(pinyin):
-            english = english.replace(span, pinyin)
+            english = splice(english, span, pinyin)
             romanised.append(f"{span} → {pinyin}")
     if romanised:
         log.warnings.append(f"{key}: romanised, not translated: {', '.join(romanised[:5])}")
