@@ -32,9 +32,7 @@ CASES = {
         text="英伟达表示欢迎。",
         problems=["25% from the source is missing"],
     ),
-    "summarize": dict(
-        glossary=builtin_glossary().terms_in("英伟达"), judgements=["s2", "s1"], **VIEW
-    ),
+    "summarize": dict(glossary=builtin_glossary().terms_in("英伟达"), **VIEW),
     "stance": dict(target="US export controls", paragraphs=PARAGRAPHS),
     "stance_evidence": dict(
         side="against", maximum=3, target="US export controls", candidates=["s2", "s1"], **VIEW

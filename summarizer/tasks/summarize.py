@@ -13,7 +13,6 @@ from summarizer.grounding.numbers import (
     format_quantity,
     notable_quantity,
 )
-from summarizer.grounding.opinion import rank_opinions
 from summarizer.grounding.people import document_people
 from summarizer.ingest import estimate_tokens
 from summarizer.ingest.injection import WITHHELD
@@ -37,8 +36,7 @@ from summarizer.tasks.overview_repair import repair_overview
 from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
 
 MAX_ARTICLE_TOKENS = 5000
-SUMMARY_PROMPT_VERSION = 4
-JUDGEMENT_HINTS = 3  # sentences named to summarize@v4 as where the author's verdict likely is
+SUMMARY_PROMPT_VERSION = 3
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
 MIN_KEY_POINT_WORDS = 8
@@ -283,12 +281,10 @@ def summarize(
     warnings += withheld
     text = " ".join(p["text"] for p in shown)
     view = ReadingView.of(shown, title)
-    plain = [s.plain for s in view.sentences]
     prompt = render(
         "summarize",
         version=SUMMARY_PROMPT_VERSION,
         glossary=glossary.terms_named_in(text)[:20],
-        judgements=[view.sentences[i].id for i in rank_opinions(plain, JUDGEMENT_HINTS)],
         **view.template_variables(),
     )
     result = complete_structured(
