@@ -13,6 +13,7 @@ from summarizer.structured.reask import complete_structured
 from summarizer.tasks.overview_repair import (
     repair_overview,
     shorten_headline,
+    trim_tldr,
     whole_sentences,
     with_full_stop,
 )
@@ -134,6 +135,37 @@ def test_code_cuts_a_tldr_to_its_whole_sentences() -> None:
     )
     assert result.value.tldr == "The US lets Nvidia sell H200 chips."
     assert result.repairs == ["TL;DR cut by code to its whole sentences"]
+
+
+def test_a_tldr_whose_last_sentence_is_cut_is_trimmed_without_a_reask() -> None:
+    tldr = "The US lets Nvidia sell H200 chips. Beijing has told firms to"
+    fake = FakeBackend(replies=[_overview("US lets Nvidia sell H200 chips", tldr)])
+    result = complete_structured(
+        fake,
+        _summary_prompt(),
+        OverviewDraft,
+        model="fake",
+        repair=repair_overview,
+        trim=trim_tldr,
+    )
+    assert result.value.tldr == "The US lets Nvidia sell H200 chips."
+    assert len(fake.history) == 1 and result.reasks == 0
+    assert result.repairs == ["TL;DR cut by code to its whole sentences"]
+
+
+def test_trimming_the_tldr_does_not_spare_a_bad_headline_its_reask() -> None:
+    long = "US lets Nvidia sell H200 chips to China for a cut of 25% of the sale price"
+    tldr = "The US lets Nvidia sell H200 chips. Beijing has told firms to"
+    fake = FakeBackend(
+        replies=[_overview(long, tldr), _overview("US lets Nvidia sell H200 chips", tldr)]
+    )
+    result = complete_structured(
+        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview, trim=trim_tldr
+    )
+    assert len(fake.history) == 2 and result.reasks == 1
+    assert "headline" in fake.history[1].messages[-1]["content"]
+    assert result.value.headline == "US lets Nvidia sell H200 chips"
+    assert result.value.tldr == "The US lets Nvidia sell H200 chips."
 
 
 def test_code_ends_a_whole_sentence_the_model_left_without_a_full_stop() -> None:

@@ -62,6 +62,7 @@ def complete_structured(
     reask_temperature: float = 0.4,
     repair: Repair | None = None,
     schema: dict[str, Any] | None = None,
+    trim: Repair | None = None,
 ) -> Structured[T]:
     """Get a valid ``output`` object for ``prompt``.
 
@@ -74,6 +75,8 @@ def complete_structured(
             pass every check, and the result lists what was corrected.
         schema: the JSON schema sent with the request when it is narrower than ``output``'s
             (ids limited to a list, say); the reply is still validated against ``output``.
+        trim: like ``repair``, but tried on each invalid reply before a re-ask is spent on it:
+            for corrections that only drop the model's words (a cut-off last sentence).
 
     Raises:
         ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
@@ -106,6 +109,9 @@ def complete_structured(
             last_error = exc
         except ValueError as exc:
             last_error = ParseError(str(exc), last_reply=completion.text, reason=str(exc))
+        if trim is not None and (trimmed := _repaired([completion.text], output, trim, validate)):
+            value, notes = trimmed
+            return Structured(value=value, calls=calls, reasks=reask, repairs=notes)
         followup = render("reask", error=last_error.reason or str(last_error))
         messages = (
             *messages,

@@ -64,7 +64,7 @@ def with_full_stop(text: str, limit: int = TLDR_MAX_WORDS) -> str:
 def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``data`` (a summary draft's JSON) with its headline and TL;DR made to fit, and a note per
     change."""
-    fixed, notes = dict(data), []
+    fixed, notes = trim_tldr(data)
     headline = data.get("headline")
     if isinstance(headline, str) and headline.strip():
         shorter = shorten_headline(headline.strip())
@@ -74,6 +74,15 @@ def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 f"headline shortened by code to {len(shorter.split())} words "
                 f"(the model's: {headline.strip()!r})"
             )
+    return fixed, notes
+
+
+def trim_tldr(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` with a TL;DR that runs long or stops mid-sentence cut to its whole sentences (or,
+    one whole sentence without its full stop, given one), and a note when it changed. Safe before
+    any re-ask: the sentences kept are the model's, so a re-ask would buy at best the sentence
+    that was cut, for a whole second reply."""
+    fixed, notes = dict(data), []
     tldr = data.get("tldr")
     if isinstance(tldr, str) and tldr.strip():
         whole = whole_sentences(tldr)
