@@ -112,26 +112,31 @@ def test_schema_replies_match_the_stock_sampler_token_for_token(local_settings: 
         {"role": "system", "content": "Reply with JSON only."},
         {"role": "user", "content": f"Headline and stance toward NVIDIA of: {SHORT_ARTICLE}"},
     ]
-    replies = {}
-    for check_first in (False, True):
-        llama.check_first = check_first
-        before = llama.sampling_counts.checked
-        text, _, completion_tokens = local.chat(
-            messages, schema=schema, temperature=0.0, max_tokens=120, seed=0
-        )
-        replies[check_first] = text
-        checked = llama.sampling_counts.checked - before
-        # One sample per token written, plus the end-of-text token that is not counted as one.
-        assert checked == (completion_tokens + 1 if check_first else 0)
-    llama.check_first = True
+    replies, resampled = {}, 0
+    try:
+        for check_first in (False, True):
+            llama.check_first = check_first
+            checked_before = llama.sampling_counts.checked
+            resampled_before = llama.sampling_counts.resampled
+            text, _, completion_tokens = local.chat(
+                messages, schema=schema, temperature=0.0, max_tokens=120, seed=0
+            )
+            replies[check_first] = text
+            checked = llama.sampling_counts.checked - checked_before
+            resampled = llama.sampling_counts.resampled - resampled_before
+            # One sample per token written, plus the end-of-text token that is not counted as one.
+            assert checked == (completion_tokens + 1 if check_first else 0)
+    finally:
+        llama.check_first = True
     assert replies[True] == replies[False]
     reply = json.loads(replies[True])
     assert (
         set(reply) == {"headline", "stance"}
         and reply["stance"] in schema["properties"]["stance"]["enum"]
     )
-    # Somewhere the model wanted a token the grammar forbids, and the slow path chose instead.
-    assert llama.sampling_counts.resampled >= 1, llama.sampling_counts
+    # Somewhere in that reply the model wanted a token the grammar forbids, and the slow path
+    # chose instead (counted for this reply alone, not the module's earlier calls).
+    assert resampled >= 1, llama.sampling_counts
     # At a temperature (re-asks) the draw differs from the stock chain's, but stays in the grammar.
     for seed in range(3):
         text, _, _ = local.chat(messages, schema=schema, temperature=0.9, max_tokens=120, seed=seed)
