@@ -27,7 +27,6 @@ controls called supportive) and NLPCC accuracy 0.36, macro-F1 0.354, against 4 o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from summarizer.backends.base import Backend
@@ -47,7 +46,7 @@ from summarizer.schemas import (
     StanceDraft,
     StanceLabel,
 )
-from summarizer.structured.reask import complete_structured
+from summarizer.structured.reask import Structured, complete_structured
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.sentences import (
     NumberedSentence,
@@ -145,15 +144,6 @@ def _quoted_evidence(
     return evidence, dropped
 
 
-@dataclass(frozen=True)
-class Labelled:
-    """The label step's result (stance@v1), before the evidence is chosen."""
-
-    draft: StanceDraft
-    calls: list[CallRecord]
-    reasks: int
-
-
 def read_label(
     english: list[Paragraph],
     backend: Backend,
@@ -161,7 +151,7 @@ def read_label(
     model: str,
     target: str | None = None,
     max_reasks: int = 2,
-) -> Labelled:
+) -> Structured[StanceDraft]:
     """The stance label, confidence and rationale from one call on the English (stance@v1).
 
     The brief asks it before the summary: stance@v1 shows the article its own way, and the steps
@@ -175,10 +165,9 @@ def read_label(
         target=embed_safely(target) if target else None,
         paragraphs=shown,
     )
-    result = complete_structured(
+    return complete_structured(
         backend, prompt, StanceDraft, model=model, max_reasks=max_reasks, max_tokens=600
     )
-    return Labelled(result.value, list(result.calls), result.reasks)
 
 
 def label_stance(
@@ -190,7 +179,7 @@ def label_stance(
     target: str | None = None,
     title: str | None = None,
     max_reasks: int = 2,
-    labelled: Labelled | None = None,
+    labelled: Structured[StanceDraft] | None = None,
 ) -> Stance:
     """Label the article's stance toward ``target`` (or a target the model infers) and choose
     its evidence. ``labelled``: the label step already done (``read_label``). ``title`` is the
@@ -205,7 +194,7 @@ def label_stance(
     view = ReadingView.of(shown, title)
     if labelled is None:
         labelled = read_label(english, backend, model=model, target=target, max_reasks=max_reasks)
-    draft = labelled.draft
+    draft = labelled.value
     calls, reasks = list(labelled.calls), labelled.reasks
     chosen_target = target or draft.target.strip()
     evidence: list[Evidence] = []
