@@ -1,7 +1,7 @@
 """``eval compare``: which differences between two systems on the same examples are real.
 
 Corpus chrF++ and BLEU use sacrebleu's paired approximate-randomisation test; per-example scores (ROUGE-L,
-key-point recall, stance) a paired permutation test (scipy). A difference is called real when
+key-point recall and precision, stance) a paired permutation test (scipy). A difference is called real when
 p < 0.05."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 
 from evals.metrics import SEED_LABELS, stance_scores
 from evals.report import Run
+from evals.scoring import budgeted_key_points
 from evals.stats import Difference, paired_corpus_test, paired_permutation
 
 
@@ -42,7 +43,7 @@ def _translation(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Dif
 
 
 def _summary(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Difference]:
-    return [
+    differences = [
         paired_permutation(
             key,
             [left.get(key) or 0.0 for left, _ in pairs],
@@ -50,6 +51,16 @@ def _summary(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Differe
         )
         for key in ("rouge_l", "key_point_recall")
     ]
+    budgeted = [(budgeted_key_points(left), budgeted_key_points(right)) for left, right in pairs]
+    scored = [(a, b) for a, b in budgeted if a is not None and b is not None]
+    if scored:
+        for index, name in ((0, "key-point recall, first 7"), (1, "key-point precision")):
+            differences.append(
+                paired_permutation(
+                    name, [a[index] for a, _ in scored], [b[index] for _, b in scored]
+                )
+            )
+    return differences
 
 
 def _stance(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from summarizer.grounding.checks import normalize_for_match, term_rendered
 from summarizer.grounding.glossary import Glossary
@@ -70,32 +72,55 @@ def number_preservation(sources: Sequence[str], hypotheses: Sequence[str]) -> fl
 
 def rouge_l(hypothesis: str, reference: str) -> float:
     """ROUGE-L F1 with the rouge-score package's English tokenisation and Porter stemming."""
+    return float(_rouge_l_scorer().score(reference, hypothesis)["rougeL"].fmeasure)
+
+
+# A brief lists 3 to 7 key points (as the references do). A list longer than that is scored on its
+# first seven: a translation cut into 29 bullets covers more reference points without being a
+# summary (the naive prompt did exactly that on seed003).
+KEY_POINT_BUDGET = 7
+KEY_POINT_THRESHOLD = 0.3
+
+
+def _covers(hypothesis: str, reference: str) -> bool:
+    """Whether ``hypothesis`` says ``reference``: the ROUGE-L recall of the reference against it
+    reaches KEY_POINT_THRESHOLD (a lexical proxy, reported apart from any LLM judge)."""
+    recall = float(_rouge_l_scorer().score(reference, hypothesis)["rougeL"].recall)
+    return recall >= KEY_POINT_THRESHOLD
+
+
+@lru_cache(maxsize=1)
+def _rouge_l_scorer() -> Any:
     from rouge_score import rouge_scorer
 
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-    return float(scorer.score(reference, hypothesis)["rougeL"].fmeasure)
+    return rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
 
 
 def key_point_recall(
-    hypothesis_points: Sequence[str], reference_points: Sequence[str], threshold: float = 0.3
+    hypothesis_points: Sequence[str],
+    reference_points: Sequence[str],
+    budget: int | None = None,
 ) -> float:
-    """Share of reference key points covered by some hypothesis point.
-
-    Covered means the best ROUGE-L recall of the reference point against one hypothesis point
-    reaches ``threshold``: a lexical proxy, reported apart from any LLM judge.
-    """
-    from rouge_score import rouge_scorer
-
+    """Share of reference key points covered by some hypothesis point (of the first ``budget``
+    points when given)."""
     if not reference_points:
         return 0.0
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-    covered = 0
-    for reference in reference_points:
-        best = max(
-            (scorer.score(reference, h)["rougeL"].recall for h in hypothesis_points), default=0.0
-        )
-        covered += best >= threshold
+    points = list(hypothesis_points)[:budget] if budget is not None else hypothesis_points
+    covered = sum(any(_covers(h, r) for h in points) for r in reference_points)
     return covered / len(reference_points)
+
+
+def key_point_precision(
+    hypothesis_points: Sequence[str],
+    reference_points: Sequence[str],
+    budget: int = KEY_POINT_BUDGET,
+) -> float:
+    """Share of the first ``budget`` hypothesis points that cover some reference point: how much
+    of what the brief lists is what a careful reader listed. No points at all score 0."""
+    points = list(hypothesis_points)[:budget]
+    if not points:
+        return 0.0
+    return sum(any(_covers(h, r) for r in reference_points) for h in points) / len(points)
 
 
 def entity_name_accuracy(hypothesis_names: Sequence[str], reference_names: Sequence[str]) -> float:

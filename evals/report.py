@@ -18,6 +18,8 @@ METRICS = [
     ("no_chinese_left", "no Chinese left", "translation"),
     ("rouge_l", "ROUGE-L", "summary"),
     ("key_point_recall", "key-point recall", "summary"),
+    ("key_point_recall_budget", "key-point recall, first 7 points", "summary"),
+    ("key_point_precision", "key-point precision, first 7 points", "summary"),
     ("entity_name_accuracy", "entity names", "summary"),
     ("figure_faithfulness", "figures in source", "summary"),
     ("stance_accuracy", "stance accuracy", "stance"),

@@ -11,9 +11,12 @@ import numpy as np
 
 from evals.claims import CLAIM_METRICS
 from evals.metrics import (
+    KEY_POINT_BUDGET,
     SEED_LABELS,
     glossary_hits,
     han_free_share,
+    key_point_precision,
+    key_point_recall,
     majority_label,
     number_preservation,
     stance_scores,
@@ -74,12 +77,29 @@ def translation_scores(records: list[dict[str, Any]], glossary: Glossary) -> dic
     }
 
 
+def budgeted_key_points(record: dict[str, Any]) -> tuple[float, float] | None:
+    """Key-point recall and precision of one summary on its first KEY_POINT_BUDGET points,
+    from the stored output and reference (so a rescore gives them to earlier runs); a failed
+    summary scores zero on both."""
+    reference = (record.get("reference") or {}).get("key_points")
+    if not reference:
+        return None
+    points = (record.get("output") or {}).get("key_points") or []
+    return key_point_recall(points, reference, KEY_POINT_BUDGET), key_point_precision(
+        points, reference
+    )
+
+
 def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
     scores = {}
     for key in ("rouge_l", "key_point_recall", "entity_name_accuracy", "figure_faithfulness"):
         values = [r[key] for r in records if r.get(key) is not None]
         if values:
             scores[key] = _metric(mean_ci(values), "document")
+    budgeted = [b for b in map(budgeted_key_points, records) if b is not None]
+    if budgeted:
+        scores["key_point_recall_budget"] = _metric(mean_ci([r for r, _ in budgeted]), "document")
+        scores["key_point_precision"] = _metric(mean_ci([p for _, p in budgeted]), "document")
     return scores
 
 

@@ -163,6 +163,7 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     assert pipeline["stance_accuracy"]["value"] == pytest.approx(2 / 6)
     assert pipeline["chrf_pp"]["level"] == "segment" and pipeline["chrf_pp"]["n"] == 40
     assert pipeline["key_point_recall"]["level"] == "document"
+    assert pipeline["key_point_precision"]["n"] == pipeline["key_point_recall_budget"]["n"] == 5
     low, value, high = (pipeline["chrf_pp"][k] for k in ("low", "value", "high"))
     assert low <= value <= high and low < high
     # The fake always answers "neutral"; the seeds' majority class is "critical" (4 of 6).
@@ -219,7 +220,14 @@ def test_failed_outputs_score_zero_not_blank(tmp_path: Path) -> None:
     # 1 translation, 2 summaries, 2 stances, 1 comparison: every one failed.
     assert metrics["valid_output_rate"]["value"] == 0.0 and metrics["valid_output_rate"]["n"] == 6
     assert metrics["figure_alignment_recall"]["value"] == 0.0
-    for key in ("chrf_pp", "bleu", "no_chinese_left", "rouge_l", "key_point_recall"):
+    for key in (
+        "chrf_pp",
+        "bleu",
+        "no_chinese_left",
+        "rouge_l",
+        "key_point_recall",
+        "key_point_precision",
+    ):
         assert metrics[key]["value"] == 0.0, key
     assert metrics["stance_accuracy"]["value"] == 0.0 and metrics["stance_macro_f1"]["value"] == 0.0
     assert metrics["latency_s_per_example"]["n"] == 0  # nothing ran, nothing timed

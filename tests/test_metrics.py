@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals.metrics import (
+    KEY_POINT_BUDGET,
     NLPCC_LABELS,
     SEED_LABELS,
     corpus_bleu,
@@ -13,6 +14,7 @@ from evals.metrics import (
     figure_faithfulness,
     glossary_accuracy,
     han_free_share,
+    key_point_precision,
     key_point_recall,
     majority_label,
     number_preservation,
@@ -62,6 +64,19 @@ def test_key_point_recall() -> None:
     ]
     hypothesis = ["Beijing told firms to stop buying Nvidia H200 chips this week"]
     assert key_point_recall(hypothesis, reference) == 0.5
+
+
+def test_key_points_are_scored_on_a_budget() -> None:
+    reference = ["Beijing told firms to stop buying H200 chips", "Revenue doubled in five years"]
+    # Eight points: the one that says a reference point comes eighth, past the budget of seven.
+    filler = [f"The weather was fine on day {n}" for n in range(7)]
+    points = [*filler, "China told firms to stop buying H200 chips"]
+    assert key_point_recall(points, reference) == 0.5  # unbounded: the long list is rewarded
+    assert key_point_recall(points, reference, KEY_POINT_BUDGET) == 0.0
+    assert key_point_precision(points, reference) == 0.0
+    # One point that says a reference point, one that says nothing the reader listed.
+    assert key_point_precision(points[-1:] + filler[:1], reference) == 0.5
+    assert key_point_precision([], reference) == 0.0
 
 
 def test_glossary_and_numbers() -> None:
