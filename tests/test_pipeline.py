@@ -506,6 +506,20 @@ def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> No
     assert all(c.passed for c in result.checks) and not result.warnings
 
 
+def test_an_amount_off_by_a_power_of_ten_is_resized_by_code_without_a_reask() -> None:
+    article = article_from_text("河北累计完成河湖生态补水17.5亿立方米。", name="t")
+    fake = FakeBackend(
+        responder=lambda request: "Hebei has supplied 17.5 billion cubic meters of water."
+    )
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "Hebei has supplied 1.75 billion cubic meters of water."
+    assert [r.prompt for r in fake.history] == ["translate_plain@v1"]  # no re-ask
+    assert result.meta.reasks == 0
+    assert result.warnings == [
+        "p1: amounts set to the size the source gives: '17.5 billion' → '1.75 billion'"
+    ]
+
+
 @pytest.mark.parametrize(
     ("english", "span", "replacement", "expected"),
     [

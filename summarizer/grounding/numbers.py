@@ -95,9 +95,12 @@ _DIGIT = re.compile(r"\d")
 _MONTH_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b")
 # A number not glued to letters (H200, A100 and the 910B are names, not figures). Chinese unit
-# characters multiply in turn: 1.5万亿 is 1.5 x 10^4 x 10^8, 2千亿 is 2 x 10^3 x 10^8.
+# characters multiply in turn: 1.5万亿 is 1.5 x 10^4 x 10^8, 2千亿 is 2 x 10^3 x 10^8; "more than"
+# may stand between the number and its unit: 600多万 is over 6 million, 250余万 over 2.5 million.
+# 千 of a unit is not a thousand: 82万千瓦 is 820,000 kilowatts (千瓦), 3千米 three kilometres.
+_KILO = r"千(?![瓦米克伏卡焦帕])"
 _NUMBER = re.compile(
-    rf"(?<![A-Za-z\d.,])(?P<pre>百分之)?(?P<n>{_NUM})(?:\s*(?P<cn>[十百千万萬亿億]+))?"
+    rf"(?<![A-Za-z\d.,])(?P<pre>百分之)?(?P<n>{_NUM})(?:\s*(?:[多余餘]\s*)?(?P<cn>(?:[十百万萬亿億]|{_KILO})+))?"
     rf"(?:\s*(?P<pct>%|％|percent(?:age points?)?\b|per cent\b|个百分点|個百分點))?"
     rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?:st|nd|rd|th)?(?![A-Za-z\d])",
     re.IGNORECASE,
@@ -316,3 +319,72 @@ def notable_quantity(quantity: Quantity) -> bool:
         return True
     value = float(quantity.value)
     return value >= 10 and not (value.is_integer() and 1900 <= value <= 2100)
+
+
+@dataclass(frozen=True)
+class Rescaled:
+    """An English amount rewritten to the size the source gives it."""
+
+    wrote: str
+    now: str
+
+    def __str__(self) -> str:
+        return f"{self.wrote!r} → {self.now!r}"
+
+
+# How far off a misread 万 or 亿 puts an amount: 17.5亿 is 1.75 billion, not 17.5 billion (x10);
+# 16万 is 160,000, not 16,000 (x0.1); 1.5万亿 is 1.5 trillion, not 15 billion (x0.01).
+_SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
+
+
+def rescale_amounts(source: str, english: str) -> tuple[str, list[Rescaled]]:
+    """``english`` with each amount that is a source amount off by a power of ten rewritten as
+    the source says, and what was rewritten.
+
+    A small model's commonest number error in Chinese news: 万 is ten thousand and 亿 a hundred
+    million, so the digits it copies are right and the size is not. Only a sure slip is
+    rewritten: a source amount of at least 10,000 missing from the English, and exactly one
+    English amount of at least 1,000 that the source does not state and that is a power of ten
+    (10^-4 to 10^4) away from it. An amount in other units ("820 megawatts" for 82万千瓦) is left
+    for the checks to flag.
+    """
+    needed = [
+        q
+        for q in missing_quantities(source, english)
+        if q.kind == "number" and Decimal(q.value) >= 10_000
+    ]
+    if not needed:
+        return english, []
+    stated = extract_quantities(source)
+    amounts = [
+        (match, value)
+        for match, value in _english_amounts(english)
+        if value >= 1_000 and Quantity("number", _canonical(value)) not in stated
+    ]
+    rewrites: dict[int, tuple[re.Match[str], str]] = {}
+    for quantity in needed:
+        size = Decimal(quantity.value)
+        slips = [(m, v) for m, v in amounts if v / size in _SIZE_SLIPS]
+        if len(slips) == 1 and slips[0][0].start() not in rewrites:
+            match = slips[0][0]
+            rewrites[match.start()] = (match, format_quantity(quantity))
+    done: list[Rescaled] = []
+    for start in sorted(rewrites, reverse=True):
+        match, now = rewrites[start]
+        english = english[:start] + now + english[match.end() :]
+        done.append(Rescaled(match.group(0), now))
+    return english, done[::-1]
+
+
+def _english_amounts(english: str) -> list[tuple[re.Match[str], Decimal]]:
+    """The plain amounts of an English text (no percentages, no dates) with their values."""
+    rest = _take_dates(english, set(), years_as_numbers=False)  # blanked: the offsets hold
+    amounts = []
+    for match in _NUMBER.finditer(rest):
+        value = _decimal(match.group("n"))
+        if value is None or match.group("pct") or match.group("cn") or match.group("pre"):
+            continue
+        if match.group("en"):
+            value *= _EN_MULTIPLIERS[match.group("en").lower()]
+        amounts.append((match, value))
+    return amounts
