@@ -520,6 +520,15 @@ def test_an_amount_off_by_a_power_of_ten_is_resized_by_code_without_a_reask() ->
     ]
 
 
+def test_a_month_the_article_never_gives_is_dropped_by_code_without_a_reask() -> None:
+    article = article_from_text("当地时间26日，法国检察官宣布起诉一名志愿者。", name="t")
+    fake = FakeBackend(responder=lambda request: "On June 26, French prosecutors charged a man.")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "On the 26th, French prosecutors charged a man."
+    assert result.meta.reasks == 0
+    assert result.warnings == ["p1: dates set to what the source gives: 'June 26' → 'the 26th'"]
+
+
 @pytest.mark.parametrize(
     ("english", "span", "replacement", "expected"),
     [

@@ -139,7 +139,8 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def _canonical(value: Decimal) -> str:
+def canonical(value: Decimal) -> str:
+    """A value as ``Quantity`` holds it: no exponent, no trailing zeros."""
     normalized = value.normalize()
     text = format(normalized, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -207,7 +208,7 @@ def _take_chinese_numerals(text: str, found: set[Quantity]) -> str:
             value = _chinese_value(match.group("n"))
             if value is None:
                 return match.group(0)
-            found.add(Quantity(kind, _canonical(value * scale)))
+            found.add(Quantity(kind, canonical(value * scale)))
             return " " * len(match.group(0))
 
         return replace
@@ -239,7 +240,7 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
         if match.group("en"):
             value *= _EN_MULTIPLIERS[match.group("en").lower()]
         kind = "percent" if match.group("pct") or match.group("pre") else "number"
-        found.add(Quantity(kind, _canonical(value)))
+        found.add(Quantity(kind, canonical(value)))
     if words:
         lowered = rest.lower()
         for match in _WORD_NUMBER.finditer(lowered):
@@ -248,7 +249,7 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
                 continue  # inside a word: "someone", "often"
             value = _WORDS[match.group("w")]
             kind = "percent" if match.group("pct") else "number"
-            found.add(Quantity(kind, _canonical(value)))
+            found.add(Quantity(kind, canonical(value)))
     return frozenset(found)
 
 
@@ -321,63 +322,9 @@ def notable_quantity(quantity: Quantity) -> bool:
     return value >= 10 and not (value.is_integer() and 1900 <= value <= 2100)
 
 
-@dataclass(frozen=True)
-class Rescaled:
-    """An English amount rewritten to the size the source gives it."""
-
-    wrote: str
-    now: str
-
-    def __str__(self) -> str:
-        return f"{self.wrote!r} → {self.now!r}"
-
-
-# How far off a misread 万 or 亿 puts an amount: 17.5亿 is 1.75 billion, not 17.5 billion (x10);
-# 16万 is 160,000, not 16,000 (x0.1); 1.5万亿 is 1.5 trillion, not 15 billion (x0.01).
-_SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
-
-
-def rescale_amounts(source: str, english: str) -> tuple[str, list[Rescaled]]:
-    """``english`` with each amount that is a source amount off by a power of ten rewritten as
-    the source says, and what was rewritten.
-
-    A small model's commonest number error in Chinese news: 万 is ten thousand and 亿 a hundred
-    million, so the digits it copies are right and the size is not. Only a sure slip is
-    rewritten: a source amount of at least 10,000 missing from the English, and exactly one
-    English amount of at least 1,000 that the source does not state and that is a power of ten
-    (10^-4 to 10^4) away from it. An amount in other units ("820 megawatts" for 82万千瓦) is left
-    for the checks to flag.
-    """
-    needed = [
-        q
-        for q in missing_quantities(source, english)
-        if q.kind == "number" and Decimal(q.value) >= 10_000
-    ]
-    if not needed:
-        return english, []
-    stated = extract_quantities(source)
-    amounts = [
-        (match, value)
-        for match, value in _english_amounts(english)
-        if value >= 1_000 and Quantity("number", _canonical(value)) not in stated
-    ]
-    rewrites: dict[int, tuple[re.Match[str], str]] = {}
-    for quantity in needed:
-        size = Decimal(quantity.value)
-        slips = [(m, v) for m, v in amounts if v / size in _SIZE_SLIPS]
-        if len(slips) == 1 and slips[0][0].start() not in rewrites:
-            match = slips[0][0]
-            rewrites[match.start()] = (match, format_quantity(quantity))
-    done: list[Rescaled] = []
-    for start in sorted(rewrites, reverse=True):
-        match, now = rewrites[start]
-        english = english[:start] + now + english[match.end() :]
-        done.append(Rescaled(match.group(0), now))
-    return english, done[::-1]
-
-
-def _english_amounts(english: str) -> list[tuple[re.Match[str], Decimal]]:
-    """The plain amounts of an English text (no percentages, no dates) with their values."""
+def english_amounts(english: str) -> list[tuple[re.Match[str], Decimal]]:
+    """The plain amounts of an English text (no percentages, no dates), each with its match in
+    ``english`` and its value: "17.5 billion" is 17,500,000,000."""
     rest = _take_dates(english, set(), years_as_numbers=False)  # blanked: the offsets hold
     amounts = []
     for match in _NUMBER.finditer(rest):
@@ -388,3 +335,19 @@ def _english_amounts(english: str) -> list[tuple[re.Match[str], Decimal]]:
             value *= _EN_MULTIPLIERS[match.group("en").lower()]
         amounts.append((match, value))
     return amounts
+
+
+def english_dates(english: str) -> list[tuple[re.Match[str], Quantity]]:
+    """The month-and-day dates of an English text ("June 26", "26 June 2020"), each with its
+    match in ``english`` and its value."""
+    if not _MONTH_HINT.search(english):
+        return []
+    dates = []
+    for pattern in (_EN_DATE_MDY, _EN_DATE_DMY):
+        for match in pattern.finditer(english):
+            quantity = _date(
+                match.group("y"), _MONTHS[match.group("mon").lower()], match.group("d")
+            )
+            if quantity is not None:
+                dates.append((match, quantity))
+    return sorted(dates, key=lambda pair: pair[0].start())

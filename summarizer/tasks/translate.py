@@ -272,6 +272,7 @@ def translate(
         article.paragraphs, chunk_tokens, max_paragraphs=1 if run.mode == "paragraphs" else None
     )
     texts = {p.id: p.text for p in article.paragraphs}
+    document = "\n".join(texts.values())
     order = article.paragraph_ids()
     english_parts: dict[str, list[str]] = {pid: [] for pid in order}
     pieces = Counter(piece.id for chunk in chunks for piece in chunk)
@@ -295,6 +296,7 @@ def translate(
                 partial(_translate_one, run, key, source, before, after),
                 partial(_translate_span, run),
                 run.repairs,
+                document,
             )
             english, unnamed = enforce_people(source, english, run.people)
             run.warnings += [f"{key}: name check: {problem}" for problem in unnamed]

@@ -1,5 +1,5 @@
-"""Checks that fix, not only flag: amounts off by a power of ten (a misread 万 or 亿) are set
-right by code; a translated paragraph that still fails the code checks is asked
+"""Checks that fix, not only flag: number slips of a known kind (an amount off by a power of
+ten, a month the article never gives) are set right by code; a translated paragraph that still fails the code checks is asked
 again once with the problems shown; Chinese still left after that is translated span by span
 and spliced in, and what the model still cannot translate is romanised (pinyin, as the press
 writes a name it has no English for), with a warning naming each. English with Chinese in it
@@ -18,7 +18,7 @@ from summarizer.grounding.checks import (
 )
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
-from summarizer.grounding.numbers import rescale_amounts
+from summarizer.grounding.number_repair import drop_invented_months, rescale_amounts
 
 Retranslate = Callable[[list[str]], str]
 TranslateSpan = Callable[[str, str], str]
@@ -55,20 +55,26 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
 class RepairLog:
     reasks: int = 0
     spliced: int = 0
-    rescaled: int = 0
+    number_fixes: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
-def _resized(key: str, source: str, english: str, log: RepairLog) -> str:
-    """``english`` with the amounts a misread 万 or 亿 put off by a power of ten set to the
-    source's size, by code and before any re-ask (the re-ask rarely fixes them: the model makes
-    the same slip again). Each rewrite is reported, since it changes the model's English."""
-    english, rewrites = rescale_amounts(source, english)
-    if rewrites:
-        log.rescaled += len(rewrites)
+def _fix_numbers(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
+    """``english`` with the number slips code can set right (``grounding.number_repair``): an
+    amount a misread 万 or 亿 put off by a power of ten, a month the article never gives. Done
+    before any re-ask, which rarely fixes them (the model makes the same slip again); each
+    rewrite is reported, since it changes the model's English."""
+    english, resized = rescale_amounts(source, english)
+    english, redated = drop_invented_months(source, english, document)
+    if resized:
         log.warnings.append(
-            f"{key}: amounts set to the size the source gives: {', '.join(map(str, rewrites))}"
+            f"{key}: amounts set to the size the source gives: {', '.join(map(str, resized))}"
         )
+    if redated:
+        log.warnings.append(
+            f"{key}: dates set to what the source gives: {', '.join(map(str, redated))}"
+        )
+    log.number_fixes += len(resized) + len(redated)
     return english
 
 
@@ -80,13 +86,15 @@ def repair(
     retranslate: Retranslate,
     translate_span: TranslateSpan,
     log: RepairLog,
+    document: str = "",
 ) -> str:
-    """The best English for ``source`` that the routes below can reach from ``english``."""
-    english = _resized(key, source, english, log)
+    """The best English for ``source`` that the routes below can reach from ``english``.
+    ``document``: the whole article's source text (what it says of months)."""
+    english = _fix_numbers(key, source, english, document or source, log)
     problems = paragraph_problems(source, english, glossary)
     if problems:
         log.reasks += 1
-        retry = _resized(key, source, retranslate(problems), log)
+        retry = _fix_numbers(key, source, retranslate(problems), document or source, log)
         if len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
     leftover = list(dict.fromkeys(untranslated_chinese(english)))

@@ -1,0 +1,131 @@
+"""Number errors a small model makes in a known way, set right by code.
+
+The checks in ``grounding.numbers`` flag a figure of the source that the English does not state,
+and the translation step then asks again. Two slips come back on a re-ask as often as not, and
+their fix is mechanical, so code makes it (and says so):
+
+- **an amount off by a power of ten**: 万 is ten thousand and 亿 a hundred million, so the digits
+  the model copies are right and the size is not: 17.5亿 written "17.5 billion" (it is 1.75
+  billion), 16万 written "16,000";
+- **a month the article never gives**: Chinese news dates an event by its day alone (26日, the
+  26th of the dateline's month); the model supplies a month, and often the wrong one ("June 26"
+  in a July story). Code writes "the 26th" (or the source's own date, when it gives that day
+  whole) unless the article gives that month somewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from summarizer.grounding.numbers import (
+    Quantity,
+    canonical,
+    english_amounts,
+    english_dates,
+    extract_quantities,
+    format_quantity,
+    missing_quantities,
+)
+
+
+@dataclass(frozen=True)
+class NumberFix:
+    """A figure of the English rewritten by code."""
+
+    wrote: str
+    now: str
+
+    def __str__(self) -> str:
+        return f"{self.wrote!r} → {self.now!r}"
+
+
+# How far off a misread 万 or 亿 puts an amount: 17.5亿 is 1.75 billion, not 17.5 billion (x10);
+# 16万 is 160,000, not 16,000 (x0.1); 1.5万亿 is 1.5 trillion, not 15 billion (x0.01).
+_SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
+# A day with no month before it (当地时间26日, 25日举行) and a month anywhere (7月, 七月).
+_BARE_DAY = re.compile(r"(?<![月\d])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
+_MONTH = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
+_CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+
+
+def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
+    """``english`` with each amount that is a source amount off by a power of ten rewritten as
+    the source says, and what was rewritten.
+
+    Only a sure slip is rewritten: a source amount of at least 10,000 missing from the English,
+    and exactly one English amount of at least 1,000 that the source does not state and that is
+    a power of ten (10^-4 to 10^4) away from it. An amount in other units ("820 megawatts" for
+    82万千瓦) is left for the checks to flag.
+    """
+    needed = [
+        q
+        for q in missing_quantities(source, english)
+        if q.kind == "number" and Decimal(q.value) >= 10_000
+    ]
+    if not needed:
+        return english, []
+    stated = extract_quantities(source)
+    amounts = [
+        (match, value)
+        for match, value in english_amounts(english)
+        if value >= 1_000 and Quantity("number", canonical(value)) not in stated
+    ]
+    rewrites: dict[int, tuple[re.Match[str], str]] = {}
+    for quantity in needed:
+        size = Decimal(quantity.value)
+        slips = [match for match, value in amounts if value / size in _SIZE_SLIPS]
+        if len(slips) == 1 and slips[0].start() not in rewrites:
+            rewrites[slips[0].start()] = (slips[0], format_quantity(quantity))
+    return _rewrite(english, rewrites)
+
+
+def drop_invented_months(source: str, english: str, document: str) -> tuple[str, list[NumberFix]]:
+    """``english`` with each date whose month ``document`` (the whole article) never gives set
+    to what ``source`` says of that day, and what was rewritten: the source's date when it gives
+    that day whole (7月25日: "December 25" → "July 25"), else the day alone (26日: "June 26" →
+    "the 26th")."""
+    days = {int(m.group("d")) for m in _BARE_DAY.finditer(source)}
+    whole: dict[int, set[Quantity]] = {}
+    for quantity in extract_quantities(source):
+        given = quantity.value.split("-")[2] if quantity.kind == "date" else ""
+        if given.isdigit():
+            whole.setdefault(int(given), set()).add(quantity)
+    if not days and not whole:
+        return english, []
+    months = {_month_number(m.group("m")) for m in _MONTH.finditer(document)}
+    rewrites: dict[int, tuple[re.Match[str], str]] = {}
+    for match, date in english_dates(english):
+        month, day = (int(part) for part in date.value.split("-")[1:])
+        if month in months:
+            continue
+        if len(whole.get(day, ())) == 1:
+            rewrites[match.start()] = (match, format_quantity(next(iter(whole[day]))))
+        elif day in days and day not in whole:
+            rewrites[match.start()] = (match, f"the {_ordinal(day)}")
+    return _rewrite(english, rewrites)
+
+
+def _rewrite(
+    english: str, rewrites: dict[int, tuple[re.Match[str], str]]
+) -> tuple[str, list[NumberFix]]:
+    done: list[NumberFix] = []
+    for start in sorted(rewrites, reverse=True):
+        match, now = rewrites[start]
+        english = english[:start] + now + english[match.end() :]
+        done.append(NumberFix(match.group(0), now))
+    return english, done[::-1]
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else _CN_MONTHS.get(text, 0)
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"

@@ -1,0 +1,129 @@
+"""Number slips set right by code: amounts off by a power of ten, months the article never gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.grounding.number_repair import drop_invented_months, rescale_amounts
+from summarizer.grounding.numbers import Quantity, format_quantity, missing_quantities
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "fixed", "rewrites"),
+    [
+        (
+            "累计完成生态补水17.5亿立方米。",
+            "It supplied 17.5 billion cubic meters of water.",
+            "It supplied 1.75 billion cubic meters of water.",
+            ["'17.5 billion' → '1.75 billion'"],
+        ),
+        (
+            "确诊分别超过16万例和15万例。",
+            "More than 16,000 and 150,000 cases were confirmed.",
+            "More than 160,000 and 150,000 cases were confirmed.",
+            ["'16,000' → '160,000'"],
+        ),
+        ("营收1.5万亿元", "revenue of 15 billion yuan", "revenue of 1.5 trillion yuan", None),
+        # Right already, or not a sure slip: left alone.
+        ("营收1.5万亿元", "revenue of 1.5 trillion yuan", "revenue of 1.5 trillion yuan", []),
+        ("总装机82万千瓦。", "a capacity of 820 megawatts", "a capacity of 820 megawatts", []),
+        (  # two English amounts could be the slip: code does not guess
+            "投资16万元",
+            "16,000 yuan, of which 1,600 yuan",
+            "16,000 yuan, of which 1,600 yuan",
+            [],
+        ),
+        (  # the English amount is another figure of the source
+            "16万元中的1.6万元",
+            "16,000 yuan of 16,000 yuan",
+            "16,000 yuan of 16,000 yuan",
+            [],
+        ),
+    ],
+)
+def test_amounts_off_by_a_power_of_ten_are_resized(
+    source: str, english: str, fixed: str, rewrites: list[str] | None
+) -> None:
+    result, done = rescale_amounts(source, english)
+    assert result == fixed
+    if rewrites is not None:
+        assert [str(r) for r in done] == rewrites
+    assert missing_quantities(source, result) == [] or result == english
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=9_999),
+    st.sampled_from(["万", "亿", "万亿"]),
+    st.sampled_from([-2, -1, 1, 2]),
+)
+def test_resizing_round_trips(number: int, unit: str, slip: int) -> None:
+    size = {"万": 10**4, "亿": 10**8, "万亿": 10**12}[unit]
+    true_value = Decimal(number) * size
+    wrong = true_value * Decimal(10) ** slip
+    if wrong < 1_000:
+        return  # too small to be taken for an amount
+    source = f"该项目投资{number}{unit}元。"
+    english = f"The project invested {format_quantity(Quantity('number', str(wrong)))} yuan."
+    fixed, done = rescale_amounts(source, english)
+    assert len(done) == 1
+    assert missing_quantities(source, fixed) == []
+    # What is right already stays as it is.
+    assert rescale_amounts(source, fixed) == (fixed, [])
+
+
+@pytest.mark.parametrize(
+    ("source", "document", "english", "fixed"),
+    [
+        # A bare day: the model's month is nowhere in the article.
+        (
+            "当地时间26日，检察官宣布。",
+            "",
+            "On June 26, prosecutors said.",
+            "On the 26th, prosecutors said.",
+        ),
+        (
+            "报告25日公布。",
+            "",
+            "The report came out on 25 June 2020.",
+            "The report came out on the 25th.",
+        ),
+        # The article's dateline gives July: the model's "July 26" stands.
+        (
+            "当地时间26日，检察官宣布。",
+            "7月26日电",
+            "On July 26, prosecutors said.",
+            "On July 26, prosecutors said.",
+        ),
+        # The source gives the day whole: its own date replaces the invented one.
+        (
+            "7月25日电 会议25日举行。",
+            "",
+            "July 25 (Xinhua) The meeting was held on December 25.",
+            "July 25 (Xinhua) The meeting was held on July 25.",
+        ),
+        # Nothing to go on: a day the source does not give is left alone.
+        (
+            "会议举行。",
+            "",
+            "The meeting was held on December 25.",
+            "The meeting was held on December 25.",
+        ),
+        (
+            "去年2月，特朗普要求。",
+            "",
+            "Last February 3, Trump asked.",
+            "Last February 3, Trump asked.",
+        ),
+    ],
+)
+def test_a_month_the_article_never_gives_is_dropped(
+    source: str, document: str, english: str, fixed: str
+) -> None:
+    result, done = drop_invented_months(source, english, document + source)
+    assert result == fixed
+    assert bool(done) == (fixed != english)
