@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,17 +57,22 @@ class Server:
         clean = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
         self.env = {**clean, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe: a pipe nobody reads blocks a server that logs more than it holds.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as this object)
+
+    def log_text(self) -> str:
+        """What the server has written to stderr so far."""
+        self._stderr.seek(0)
+        return self._stderr.read().decode("utf-8", errors="replace")
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            self.args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            self.args, env=self.env, stdout=subprocess.DEVNULL, stderr=self._stderr
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
-                )
+                raise RuntimeError(f"server exited: {self.log_text()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self

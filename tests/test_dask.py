@@ -265,7 +265,10 @@ def test_service_batch_jobs_run_on_the_cluster(cluster: Cluster, tmp_path: Path)
             "done",
             "failed",
         ):
-            assert time.monotonic() < deadline, f"job not done in 120 s:\n{cluster.log_tails()}"
+            assert time.monotonic() < deadline, (
+                f"job not done in 120 s: {status}\nserver:\n{server.log_text()[-4000:]}\n"
+                f"{cluster.log_tails()}"
+            )
             time.sleep(0.1)
         assert (status["state"], status["done"], status["failed"]) == ("done", 30, 0)
         lines = httpx.get(f"{server.url}/v1/batches/{job}/results").text.splitlines()
@@ -284,3 +287,56 @@ def test_service_batch_jobs_run_on_the_cluster(cluster: Cluster, tmp_path: Path)
             ]
         )
     assert any("fake?latency=0.05" in models for models in built.values()), built
+
+
+def test_workers_of_a_cluster_at_an_address_stop_sampling_on_python_3_11(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """On CPython 3.11 the worker's sampling profiler can stop a worker for good (gh-106883):
+    once a batch has connected, no worker samples; on another Python the profiler is left on."""
+    from distributed import Client
+
+    make_articles(tmp_path / "in", 4)
+    result = cluster.run(batch_args(cluster, tmp_path / "in", tmp_path / "out.jsonl", "fake"))
+    assert result.returncode == 0, result.stderr
+    with Client(cluster.address, timeout=10) as client:
+        sampling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert len(sampling) == 2
+    assert set(sampling.values()) == {sys.version_info[:2] != (3, 11)}
+
+
+def test_the_engines_own_local_cluster_runs_without_the_sampling_profiler(tmp_path: Path) -> None:
+    from summarizer.batch.dask_engine import DaskEngine
+    from summarizer.batch.inputs import discover_items
+    from summarizer.batch.results import ResultsFile
+    from summarizer.config import Settings
+
+    ids = make_articles(tmp_path / "in", 3)
+    engine = DaskEngine()
+    results = ResultsFile(tmp_path / "out.jsonl")
+    try:
+        settings = Settings(cache_dir=tmp_path / "cache", model="fake")
+        totals = engine.run(discover_items(str(tmp_path / "in")), results, settings)
+        sampling = engine._client.run(
+            lambda dask_worker: "profile" in dask_worker.periodic_callbacks
+        )
+    finally:
+        results.close()
+        engine.close()
+    assert (totals.done, totals.failed) == (len(ids), 0)
+    assert len(sampling) == 2 and not any(sampling.values())
+
+
+def test_the_in_process_model_plugin_registers_on_the_cluster(cluster: Cluster) -> None:
+    """distributed refuses duck-typed plugins; the engine's plugin for an in-process model must
+    register and run its setup on every worker (with the fake, setup loads nothing)."""
+    from distributed import Client
+
+    from summarizer.batch.dask_engine import InProcessModelPlugin
+    from summarizer.config import Settings
+
+    with Client(cluster.address, timeout=10) as client:
+        client.register_plugin(InProcessModelPlugin(Settings(model="fake")))
+        holding = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert len(holding) == 2
+    assert all(InProcessModelPlugin.name in names for names in holding.values()), holding

@@ -9,8 +9,11 @@ that Dask runs twice (it is at-least-once when a driver dies) costs no second mo
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import Any
+
+from distributed import WorkerPlugin
 
 from summarizer.backends.base import Backend
 from summarizer.batch.engine import STOP_POLL_S, OnRecord, keep_record, run_item, start_run
@@ -39,7 +42,7 @@ def run_remote(item: BatchItem, settings: Settings, target: str | None) -> dict[
     return run_item(item, _worker_backend(settings), settings, target)
 
 
-class InProcessModelPlugin:
+class InProcessModelPlugin(WorkerPlugin):  # type: ignore[misc]  # distributed is untyped
     """A Dask worker plugin that loads an in-process model when the worker starts."""
 
     name = "summarizer-in-process-model"
@@ -56,6 +59,32 @@ class InProcessModelPlugin:
         from summarizer.factory import release_models
 
         release_models()
+
+
+class ProfilerOffPlugin(WorkerPlugin):  # type: ignore[misc]  # distributed is untyped
+    """A Dask worker plugin that stops the worker's sampling profiler on Python 3.11.
+
+    The profiler calls ``sys._current_frames()`` every 10 ms. On CPython 3.11 that call can start
+    a garbage collection while it holds the interpreter's thread-list lock, and the collection can
+    wait on a thread that waits for the GIL the profiler holds: the worker's every thread stops
+    for good (CPython issue gh-106883; Dask already keeps its event-loop profiler off on 3.11 for
+    the same reason). Seen here on 3.11.7: a batch on a loaded two-core machine hung with its tasks
+    "processing" for minutes, every worker thread waiting on the GIL. The profiler feeds only the
+    dashboard's profile page.
+    """
+
+    name = "summarizer-profiler-off"
+
+    def setup(self, worker: Any) -> None:
+        if sys.version_info[:2] != (3, 11):
+            return
+        for name in ("profile", "profile-cycle"):
+            callback = worker.periodic_callbacks.pop(name, None)
+            if callback is not None:
+                callback.stop()
+                logging.getLogger(__name__).info(
+                    "stopped the worker's %s callback (CPython 3.11 deadlock, gh-106883)", name
+                )
 
 
 class DaskEngine:
@@ -76,17 +105,22 @@ class DaskEngine:
             if self._client is None:
                 in_process = capabilities_of(settings.model).in_process
                 if self.address is None:
+                    import dask
+
                     # One thread per worker for an in-process model (one context, one call at a
-                    # time); many for providers, whose calls wait on the network.
-                    self._cluster = LocalCluster(
-                        n_workers=2,
-                        threads_per_worker=1 if in_process else 16,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                        processes=True,
-                        silence_logs=logging.WARNING,
-                    )
+                    # time); many for providers, whose calls wait on the network. No dashboard,
+                    # so no sampling profiler either (the workers take this config with them).
+                    with dask.config.set({"distributed.worker.profile.enabled": False}):
+                        self._cluster = LocalCluster(
+                            n_workers=2,
+                            threads_per_worker=1 if in_process else 16,
+                            host="127.0.0.1",
+                            dashboard_address=None,
+                            processes=True,
+                            silence_logs=logging.WARNING,
+                        )
                 self._client = Client(self.address or self._cluster)
+                self._client.register_plugin(ProfilerOffPlugin())
             return self._client
 
     def run(
