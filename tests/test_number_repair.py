@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.grounding.number_repair import drop_invented_months, rescale_amounts
+from summarizer.grounding.number_repair import (
+    drop_invented_months,
+    drop_invented_years,
+    rescale_amounts,
+)
 from summarizer.grounding.numbers import Quantity, format_quantity, missing_quantities
 
 
@@ -127,3 +131,56 @@ def test_a_month_the_article_never_gives_is_dropped(
     result, done = drop_invented_months(source, english, document + source)
     assert result == fixed
     assert bool(done) == (fixed != english)
+
+
+@pytest.mark.parametrize(
+    ("source", "document", "english", "fixed"),
+    [
+        # A date given without a year, and a year the article never names: the year goes.
+        (
+            "警方发现黄某某曾于7月13日17时07分通过乃吉沟检查站。",
+            "",
+            "Police found Huang had passed the checkpoint on July 13, 2023, at 5:07 PM.",
+            "Police found Huang had passed the checkpoint on July 13, at 5:07 PM.",
+        ),
+        (
+            "截至7月25日24时，现有确诊病例135例。",
+            "",
+            "As of 25 July 2021, there were 135 cases.",
+            "As of 25 July, there were 135 cases.",
+        ),
+        (
+            "报告25日公布。",
+            "",
+            "The report came out on July 25, 2021.",
+            "The report came out on July 25.",
+        ),
+        # The article names the year somewhere: it stands.
+        (
+            "截至7月25日24时，现有确诊病例135例。",
+            "2020年以来",
+            "As of July 25, 2020, there were 135 cases.",
+            "As of July 25, 2020, there were 135 cases.",
+        ),
+        # The source gives the year itself, or gives no such day: left alone.
+        (
+            "2020年7月25日，会议举行。",
+            "",
+            "On July 25, 2020, the meeting was held.",
+            "On July 25, 2020, the meeting was held.",
+        ),
+        (
+            "会议举行。",
+            "",
+            "The meeting was held on July 25, 2021.",
+            "The meeting was held on July 25, 2021.",
+        ),
+    ],
+)
+def test_a_year_the_article_never_gives_is_dropped(
+    source: str, document: str, english: str, fixed: str
+) -> None:
+    result, done = drop_invented_years(source, english, document + source)
+    assert result == fixed
+    assert bool(done) == (fixed != english)
+    assert missing_quantities(source, result) == missing_quantities(source, english)

@@ -529,6 +529,19 @@ def test_a_month_the_article_never_gives_is_dropped_by_code_without_a_reask() ->
     assert result.warnings == ["p1: dates set to what the source gives: 'June 26' → 'the 26th'"]
 
 
+def test_a_year_the_article_never_gives_is_dropped_by_code_without_a_reask() -> None:
+    article = article_from_text("7月24日上午，警方通知了他。", name="t")
+    fake = FakeBackend(
+        responder=lambda request: "On the morning of July 24, 2023, police told him."
+    )
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "On the morning of July 24, police told him."
+    assert result.meta.reasks == 0
+    assert result.warnings == [
+        "p1: dates set to what the source gives: 'July 24, 2023' → 'July 24'"
+    ]
+
+
 @pytest.mark.parametrize(
     ("english", "span", "replacement", "expected"),
     [

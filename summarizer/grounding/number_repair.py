@@ -10,7 +10,9 @@ their fix is mechanical, so code makes it (and says so):
 - **a month the article never gives**: Chinese news dates an event by its day alone (26日, the
   26th of the dateline's month); the model supplies a month, and often the wrong one ("June 26"
   in a July story). Code writes "the 26th" (or the source's own date, when it gives that day
-  whole) unless the article gives that month somewhere.
+  whole) unless the article gives that month somewhere;
+- **a year the article never gives**: the same dates, 7月13日 or 13日, come back as "July 13,
+  2023" in a 2020 story. Code takes the year off unless the article gives it somewhere.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ _SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
 # A day with no month before it (当地时间26日, 25日举行) and a month anywhere (7月, 七月).
 _BARE_DAY = re.compile(r"(?<![月\d])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
 _MONTH = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
     "十": 10,
     "十一": 11,
@@ -108,6 +111,28 @@ def drop_invented_months(source: str, english: str, document: str) -> tuple[str,
             rewrites[match.start()] = (match, format_quantity(next(iter(whole[day]))))
         elif day in days and day not in whole:
             rewrites[match.start()] = (match, f"the {_ordinal(day)}")
+    return _rewrite(english, rewrites)
+
+
+def drop_invented_years(source: str, english: str, document: str) -> tuple[str, list[NumberFix]]:
+    """``english`` with the year taken off each date that ``source`` gives without one (7月13日,
+    13日) when ``document`` (the whole article) never names that year ("July 13, 2023" → "July
+    13"), and what was rewritten. A year the article gives anywhere stands."""
+    days = {int(m.group("d")) for m in _BARE_DAY.finditer(source)}
+    for quantity in extract_quantities(source):
+        year, _, day = quantity.value.split("-") if quantity.kind == "date" else ("", "", "")
+        if year == "????" and day.isdigit():
+            days.add(int(day))
+    if not days:
+        return english, []
+    years = set(_YEAR.findall(document))
+    rewrites: dict[int, tuple[re.Match[str], str]] = {}
+    for match, date in english_dates(english):
+        year = match.group("y")
+        if year is None or year in years or int(date.value.split("-")[2]) not in days:
+            continue
+        kept = match.group(0)[: match.start("y") - match.start()].rstrip(", ")
+        rewrites[match.start()] = (match, kept)
     return _rewrite(english, rewrites)
 
 

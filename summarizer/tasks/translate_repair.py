@@ -18,7 +18,11 @@ from summarizer.grounding.checks import (
 )
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
-from summarizer.grounding.number_repair import drop_invented_months, rescale_amounts
+from summarizer.grounding.number_repair import (
+    drop_invented_months,
+    drop_invented_years,
+    rescale_amounts,
+)
 
 Retranslate = Callable[[list[str]], str]
 TranslateSpan = Callable[[str, str], str]
@@ -61,11 +65,14 @@ class RepairLog:
 
 def _fix_numbers(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
     """``english`` with the number slips code can set right (``grounding.number_repair``): an
-    amount a misread 万 or 亿 put off by a power of ten, a month the article never gives. Done
+    amount a misread 万 or 亿 put off by a power of ten, a month or a year the article never
+    gives. Done
     before any re-ask, which rarely fixes them (the model makes the same slip again); each
     rewrite is reported, since it changes the model's English."""
     english, resized = rescale_amounts(source, english)
     english, redated = drop_invented_months(source, english, document)
+    english, unyeared = drop_invented_years(source, english, document)
+    redated += unyeared
     if resized:
         log.warnings.append(
             f"{key}: amounts set to the size the source gives: {', '.join(map(str, resized))}"
