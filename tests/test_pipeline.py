@@ -506,40 +506,39 @@ def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> No
     assert all(c.passed for c in result.checks) and not result.warnings
 
 
-def test_an_amount_off_by_a_power_of_ten_is_resized_by_code_without_a_reask() -> None:
-    article = article_from_text("河北累计完成河湖生态补水17.5亿立方米。", name="t")
-    fake = FakeBackend(
-        responder=lambda request: "Hebei has supplied 17.5 billion cubic meters of water."
-    )
+@pytest.mark.parametrize(
+    ("source", "english", "fixed", "warning"),
+    [
+        (  # an amount a misread 亿 put off by a power of ten
+            "河北累计完成河湖生态补水17.5亿立方米。",
+            "Hebei has supplied 17.5 billion cubic meters of water.",
+            "Hebei has supplied 1.75 billion cubic meters of water.",
+            "p1: amounts set to the size the source gives: '17.5 billion' → '1.75 billion'",
+        ),
+        (  # a month the article never gives
+            "当地时间26日，法国检察官宣布起诉一名志愿者。",
+            "On June 26, French prosecutors charged a man.",
+            "On the 26th, French prosecutors charged a man.",
+            "p1: dates set to what the source gives: 'June 26' → 'the 26th'",
+        ),
+        (  # a year the article never gives
+            "7月24日上午，警方通知了他。",
+            "On the morning of July 24, 2023, police told him.",
+            "On the morning of July 24, police told him.",
+            "p1: dates set to what the source gives: 'July 24, 2023' → 'July 24'",
+        ),
+    ],
+)
+def test_number_slips_are_set_right_by_code_without_a_reask(
+    source: str, english: str, fixed: str, warning: str
+) -> None:
+    article = article_from_text(source, name="t")
+    fake = FakeBackend(responder=lambda request: english)
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert result.paragraphs[0].text == "Hebei has supplied 1.75 billion cubic meters of water."
+    assert result.paragraphs[0].text == fixed
     assert [r.prompt for r in fake.history] == ["translate_plain@v1"]  # no re-ask
     assert result.meta.reasks == 0
-    assert result.warnings == [
-        "p1: amounts set to the size the source gives: '17.5 billion' → '1.75 billion'"
-    ]
-
-
-def test_a_month_the_article_never_gives_is_dropped_by_code_without_a_reask() -> None:
-    article = article_from_text("当地时间26日，法国检察官宣布起诉一名志愿者。", name="t")
-    fake = FakeBackend(responder=lambda request: "On June 26, French prosecutors charged a man.")
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert result.paragraphs[0].text == "On the 26th, French prosecutors charged a man."
-    assert result.meta.reasks == 0
-    assert result.warnings == ["p1: dates set to what the source gives: 'June 26' → 'the 26th'"]
-
-
-def test_a_year_the_article_never_gives_is_dropped_by_code_without_a_reask() -> None:
-    article = article_from_text("7月24日上午，警方通知了他。", name="t")
-    fake = FakeBackend(
-        responder=lambda request: "On the morning of July 24, 2023, police told him."
-    )
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert result.paragraphs[0].text == "On the morning of July 24, police told him."
-    assert result.meta.reasks == 0
-    assert result.warnings == [
-        "p1: dates set to what the source gives: 'July 24, 2023' → 'July 24'"
-    ]
+    assert result.warnings == [warning]
 
 
 @pytest.mark.parametrize(
