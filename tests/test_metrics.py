@@ -152,11 +152,24 @@ def test_bootstrap_intervals_hold_the_value_and_paired_tests_see_differences() -
 def test_paired_corpus_test_calls_no_difference_chance() -> None:
     from evals.stats import paired_corpus_test
 
-    hyps = ["the cat sat", "a dog", "hello there", "it rained"]
-    refs = ["the cat sat on", "the dog", "hello", "it rained today"]
+    hyps = ["the cat sat", "a dog", "hello there", "it rained"] * 2
+    refs = ["the cat sat on", "the dog", "hello", "it rained today"] * 2
     assert paired_corpus_test("chrf", hyps, list(hyps), refs).p_value == 1.0
-    worse = paired_corpus_test("chrf", hyps, ["x", "y", "z", "w"], refs)
-    assert worse.b < worse.a and worse.real
+    worse = paired_corpus_test("chrf", hyps, ["x", "y", "z", "w"] * 2, refs)
+    assert worse.b < worse.a and worse.real  # 8 segments: exact p can reach 2 / 256
+
+
+def test_paired_corpus_test_does_not_call_a_few_changed_segments_real() -> None:
+    """Four segments of forty better, the rest the same: sacrebleu alone says p = 1 / 2001, but
+    an exact test over the 2^4 ways to swap them cannot go below 2 / 16."""
+    from evals.stats import paired_corpus_test
+
+    refs = [f"the report number {i} came out on July {i % 28 + 1}" for i in range(40)]
+    a = [f"report {i} out on July {i % 28 + 1}, 2023" for i in range(40)]
+    b = [ref if i < 4 else hyp for i, (ref, hyp) in enumerate(zip(refs, a, strict=True))]
+    better = paired_corpus_test("chrf", a, b, refs)
+    assert better.b > better.a
+    assert better.p_value >= 0.125 and not better.real
 
 
 def test_segments_naming_only_places_do_not_count_against_the_glossary_score() -> None:
