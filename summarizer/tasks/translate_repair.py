@@ -66,9 +66,8 @@ class RepairLog:
 def _fix_numbers(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
     """``english`` with the number slips code can set right (``grounding.number_repair``): an
     amount a misread 万 or 亿 put off by a power of ten, a month or a year the article never
-    gives. Done
-    before any re-ask, which rarely fixes them (the model makes the same slip again); each
-    rewrite is reported, since it changes the model's English."""
+    gives. Done before any re-ask, which rarely fixes them (the model makes the same slip
+    again); each rewrite is reported, since it changes the model's English."""
     english, resized = rescale_amounts(source, english)
     english, redated = drop_invented_months(source, english, document)
     english, unyeared = drop_invented_years(source, english, document)
