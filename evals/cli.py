@@ -36,8 +36,9 @@ def eval_group() -> None:
     "--prompt-variant",
     "variants",
     multiple=True,
-    type=click.Choice(["pipeline", "refine", "naive"]),
-    help="pipeline, refine (pipeline with critique-and-improve translation) or naive; default: pipeline and naive.",
+    type=click.Choice(["pipeline", "refine", "consensus", "naive"]),
+    help="pipeline, refine (pipeline with critique-and-improve translation), consensus (pipeline "
+    "keeping the consensus of 5 translations per paragraph) or naive; default: pipeline and naive.",
 )
 @click.option(
     "--limit", type=click.IntRange(1), default=None, help="At most K examples per task and dataset."

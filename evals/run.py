@@ -11,6 +11,7 @@ import json
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from summarizer.grounding.glossary import load_glossary
 from summarizer.tasks.options import PipelineOptions
 
 VARIANTS = ("pipeline", "naive")
+CONSENSUS_CANDIDATES = 5  # the consensus variant: the likeliest translation and four samples
 Progress = Callable[[str], None]
 
 
@@ -107,6 +109,8 @@ def run_eval(
                 options = PipelineOptions.from_settings(
                     settings, glossary=glossary, refine=variant == "refine"
                 )
+                if variant == "consensus":
+                    options = replace(options, candidates=CONSENSUS_CANDIDATES)
                 ctx = RunContext(model, variant, backend, options)
                 for dataset in datasets:
                     records = run_examples(dataset, ctx, progress)

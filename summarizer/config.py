@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     retry_wait: float = Field(0.5, ge=0, description="initial backoff in seconds")
     max_input_bytes: int = Field(DEFAULT_MAX_INPUT_BYTES, ge=1, description="input size limit")
     chunk_tokens: int = Field(350, ge=1, description="estimated tokens per translation chunk")
+    candidates: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="translations drawn per paragraph, the consensus kept (more calls, better "
+        "English: see README Evals)",
+    )
     glossary: Path | None = Field(None, description="user glossary TSV, on top of the built-in")
     api_base: str | None = Field(
         None, description="base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio)"

@@ -10,6 +10,7 @@ import click
 from summarizer.cli.common import (
     StderrProgress,
     api_base_option,
+    candidates_option,
     fail,
     glossary_option,
     model_option,
@@ -28,6 +29,7 @@ from summarizer.errors import SummarizerError
 @click.option("--target", default=None, help="What the stance is toward (inferred when not given).")
 @glossary_option
 @click.option("--refine", is_flag=True, help="Critique the draft translation and improve it.")
+@candidates_option
 @click.option("--json", "as_json", is_flag=True, help="Print the full Brief as JSON.")
 @no_cache_option
 @api_base_option
@@ -39,6 +41,7 @@ def brief(
     target: str | None,
     glossary: Path | None,
     refine: bool,
+    candidates: int | None,
     as_json: bool,
     no_cache: bool,
     api_base: str | None,
@@ -50,7 +53,11 @@ def brief(
     from summarizer.tasks.options import PipelineOptions
 
     settings = settings_of(ctx).with_overrides(
-        model=model, glossary=glossary, no_cache=no_cache or None, api_base=api_base
+        model=model,
+        glossary=glossary,
+        no_cache=no_cache or None,
+        api_base=api_base,
+        candidates=candidates,
     )
     try:
         article = read_article(source, settings)
@@ -100,6 +107,7 @@ def clean(ctx: click.Context, source: str, to_script: str | None, as_json: bool)
 @click.option(
     "--refine", is_flag=True, help="Critique the draft and re-translate faulted paragraphs."
 )
+@candidates_option
 @click.option(
     "--bilingual", is_flag=True, help="Print each source paragraph followed by its English."
 )
@@ -113,6 +121,7 @@ def translate(
     model: str | None,
     glossary: Path | None,
     refine: bool,
+    candidates: int | None,
     bilingual: bool,
     as_json: bool,
     no_cache: bool,
@@ -124,7 +133,11 @@ def translate(
     from summarizer.tasks.translate import translate as run_translate
 
     settings = settings_of(ctx).with_overrides(
-        model=model, glossary=glossary, no_cache=no_cache or None, api_base=api_base
+        model=model,
+        glossary=glossary,
+        no_cache=no_cache or None,
+        api_base=api_base,
+        candidates=candidates,
     )
     try:
         article = read_article(source, settings)

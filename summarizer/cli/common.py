@@ -55,6 +55,17 @@ def api_base_option(func: F) -> F:
     )(func)
 
 
+def candidates_option(func: F) -> F:
+    return click.option(
+        "--candidates",
+        type=click.IntRange(1, 16),
+        default=None,
+        help="Translate each paragraph N times (the likeliest reply and samples) and keep the "
+        "consensus: better English for N times the translation calls (env "
+        "SUMMARIZER_CANDIDATES; default 1).",
+    )(func)
+
+
 def quiet(ctx: click.Context) -> bool:
     return bool(ctx.find_root().meta.get("quiet"))
 

@@ -59,6 +59,8 @@ def complete_structured(
     max_reasks: int = 2,
     max_tokens: int = 1024,
     validate: Validator[T] | None = None,
+    temperature: float = 0.0,
+    seed: int = 0,
     reask_temperature: float = 0.4,
     repair: Repair | None = None,
     schema: dict[str, Any] | None = None,
@@ -69,6 +71,8 @@ def complete_structured(
     Args:
         validate: extra checks on the parsed object; a ``ValueError`` it raises is shown to the
             model in a re-ask like a schema error.
+        temperature: sampling temperature of the first ask (0: the model's likeliest reply);
+            ``seed`` is its sampling seed, and re-ask ``k`` uses ``seed + k``.
         reask_temperature: sampling temperature for re-asks; at temperature 0 a small model
             tends to repeat its invalid reply word for word.
         repair: when every reply failed, corrects a reply by code; the corrected object must
@@ -94,8 +98,8 @@ def complete_structured(
             schema=schema,
             schema_name=output.__name__,
             max_tokens=max_tokens,
-            temperature=0.0 if reask == 0 else reask_temperature,
-            seed=reask,
+            temperature=temperature if reask == 0 else reask_temperature,
+            seed=seed + reask,
         )
         completion = backend.complete(request)
         calls.append(call_record(prompt.ref, completion))

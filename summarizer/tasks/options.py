@@ -21,6 +21,8 @@ class PipelineOptions:
         max_reasks: re-asks with the validation error before a step gives up.
         refine: critique the draft translation and re-translate the faulted paragraphs.
         mode: translation mode; None lets the backend's capabilities choose.
+        candidates: translations drawn per paragraph, the consensus kept (1: the likeliest
+            reply alone; more costs that many times the translation calls).
     """
 
     glossary: Glossary = field(default_factory=builtin_glossary)
@@ -28,6 +30,7 @@ class PipelineOptions:
     max_reasks: int = 2
     refine: bool = False
     mode: Mode | None = None
+    candidates: int = 1
 
     @classmethod
     def from_settings(
@@ -39,4 +42,5 @@ class PipelineOptions:
             chunk_tokens=settings.chunk_tokens,
             max_reasks=settings.max_reasks,
             refine=refine,
+            candidates=settings.candidates,
         )

@@ -20,7 +20,7 @@ from summarizer.grounding.dateline import Dateline, parse_dateline
 from summarizer.grounding.glossary import Glossary, Term
 from summarizer.grounding.people import Person, document_people, enforce_people
 from summarizer.ingest import Piece, chunk_paragraphs, estimate_tokens
-from summarizer.prompts import render
+from summarizer.prompts import RenderedPrompt, render
 from summarizer.schemas import (
     Article,
     CallRecord,
@@ -33,6 +33,7 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import Structured, call_record, complete_structured
 from summarizer.tasks.common import Progress, embed_safely, no_progress
+from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, most_agreed
 from summarizer.tasks.options import Mode, PipelineOptions
 from summarizer.tasks.replies import clean_plain_reply
 from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, repair
@@ -57,6 +58,7 @@ class _Run:
     glossary: Glossary
     max_reasks: int
     mode: Mode = "chunks"
+    candidates: int = 1
     calls: list[CallRecord] = field(default_factory=list)
     reasks: int = 0
     refined: int = 0
@@ -105,7 +107,10 @@ def _translate_items(
     before: str,
     after: str,
     problems: list[str] | None = None,
+    seed: int = 0,
 ) -> dict[str, str]:
+    """The items translated in one JSON call; ``seed`` > 0 asks for a sample at temperature (a
+    candidate for the consensus), 0 for the model's likeliest reply."""
     expected = [key for key, _ in items]
     prompt = render(
         "translate",
@@ -127,6 +132,8 @@ def _translate_items(
             max_reasks=run.max_reasks,
             max_tokens=max_tokens,
             validate=_expect_ids(expected),
+            temperature=SAMPLE_TEMPERATURE if seed else 0.0,
+            seed=seed,
         )
     )
 
@@ -137,7 +144,9 @@ def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None 
 
     A short paragraph with no glossary name gets the plainest prompt ("Translate into
     English:"): on short news sentences it beat the instructed prompt on the local model (eval
-    runs in evals/runs/). The checks and their repairs apply the same way to either.
+    runs in evals/runs/). The checks and their repairs apply the same way to either. With
+    ``run.candidates`` > 1 (and no problems to fix) the reply is the consensus of the likeliest
+    reply and samples (``tasks.consensus``).
     """
     if (
         not problems
@@ -153,24 +162,42 @@ def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None 
             text=embed_safely(text),
             problems=problems or [],
         )
+    english = ""
     for attempt in range(run.max_reasks + 1):
-        request = Request(
-            model=run.model,
-            messages=prompt.messages,
-            prompt=prompt.ref,
-            max_tokens=max(128, len(text) * 3),
-            temperature=0.0 if attempt == 0 else 0.4,
-            seed=attempt,
-        )
-        completion = run.backend.complete(request)
-        run.calls.append(call_record(prompt.ref, completion))
-        english = clean_plain_reply(completion.text)
+        english = _plain_reply(run, prompt, text, 0.0 if attempt == 0 else 0.4, attempt)
         if english:
             run.reasks += attempt
-            return english
-    raise ParseError(
-        f"{prompt.ref} on {run.model}: empty translation for {key}", reason="empty reply"
+            break
+    if not english:
+        raise ParseError(
+            f"{prompt.ref} on {run.model}: empty translation for {key}", reason="empty reply"
+        )
+    if problems or run.candidates == 1:
+        return english
+    samples = [_plain_reply(run, prompt, text, SAMPLE_TEMPERATURE, s) for s in _sample_seeds(run)]
+    candidates = [english, *(sample for sample in samples if sample)]
+    return candidates[most_agreed(candidates)]
+
+
+def _sample_seeds(run: _Run) -> range:
+    """The seeds of the samples drawn beside the likeliest reply (1 to candidates - 1)."""
+    return range(1, run.candidates)
+
+
+def _plain_reply(
+    run: _Run, prompt: RenderedPrompt, text: str, temperature: float, seed: int
+) -> str:
+    request = Request(
+        model=run.model,
+        messages=prompt.messages,
+        prompt=prompt.ref,
+        max_tokens=max(128, len(text) * 3),
+        temperature=temperature,
+        seed=seed,
     )
+    completion = run.backend.complete(request)
+    run.calls.append(call_record(prompt.ref, completion))
+    return clean_plain_reply(completion.text)
 
 
 def _translate_one(
@@ -186,6 +213,24 @@ def _translate_chunk(
 ) -> dict[str, str]:
     if run.mode == "paragraphs":
         return {key: _translate_plain(run, key, text) for key, text in chunk}
+    english = _translate_items_or_singly(run, chunk, before, after)
+    if run.candidates == 1:
+        return english
+    samples = []
+    for seed in _sample_seeds(run):
+        try:
+            samples.append(_translate_items(run, chunk, before, after, seed=seed))
+        except ParseError:  # a sample that breaks the alignment is no candidate
+            continue
+    for key, _ in chunk:
+        candidates = [english[key], *(s[key] for s in samples if s.get(key))]
+        english[key] = candidates[most_agreed(candidates)]
+    return english
+
+
+def _translate_items_or_singly(
+    run: _Run, chunk: list[tuple[str, str]], before: str, after: str
+) -> dict[str, str]:
     try:
         return _translate_items(run, chunk, before, after)
     except ParseError as exc:
@@ -255,7 +300,9 @@ def translate(
     ``options.mode`` is ``"chunks"`` (JSON, several paragraphs a call) or ``"paragraphs"`` (plain
     text, one a call), by default chosen from the backend's capabilities (``default_mode``);
     ``options.refine`` asks the model to critique the draft and re-translates the faulted
-    paragraphs (more calls; the eval harness shows whether it pays on a model). ``on_paragraph``
+    paragraphs (more calls; the eval harness shows whether it pays on a model);
+    ``options.candidates`` > 1 translates each paragraph that many times (the likeliest reply and
+    samples) and keeps the consensus (``tasks.consensus``). ``on_paragraph``
     gets each paragraph as soon as all of its pieces are translated and checked.
 
     Raises:
@@ -263,7 +310,7 @@ def translate(
     """
     options = options or PipelineOptions()
     mode = options.mode or default_mode(backend.capabilities)
-    run = _Run(backend, model, options.glossary, options.max_reasks, mode)
+    run = _Run(backend, model, options.glossary, options.max_reasks, mode, options.candidates)
     if article.language != "en":
         run.people = document_people([p.text for p in article.paragraphs], options.glossary)
     refine = options.refine

@@ -1,0 +1,37 @@
+"""One translation of a paragraph chosen among several candidates: the one that agrees best with
+the others (minimum Bayes risk decoding with chrF++ as the utility: where samples of a model
+disagree, the reading closest to the rest is the likeliest to be right).
+
+Measured on the first 100 WMT21 segments with the local model (plain prompt, the greedy reply and
+four samples at temperature 0.7): chrF++ 43.7 for the greedy reply alone, 44.1 for the consensus
+of the greedy reply and two samples, 44.7 with four; each sample alone scored 40.1 to 41.6.
+Preferring the candidates that pass the code checks before agreement scored lower (43.9 with
+four samples), so the checks act after the choice, as they do on a single reply."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SAMPLE_TEMPERATURE = 0.7
+
+
+def agreement(candidates: Sequence[str]) -> list[float]:
+    """Each candidate's mean chrF++ against the other candidates (0 for a lone candidate)."""
+    from sacrebleu.metrics.chrf import CHRF
+
+    chrf = CHRF(word_order=2)
+    scores = []
+    for index, candidate in enumerate(candidates):
+        others = [c for j, c in enumerate(candidates) if j != index]
+        total = sum(chrf.sentence_score(candidate, [other]).score for other in others)
+        scores.append(total / len(others) if others else 0.0)
+    return scores
+
+
+def most_agreed(candidates: Sequence[str]) -> int:
+    """The index of the candidate that agrees best with the others; a tie goes to the earlier
+    one (the greedy reply comes first)."""
+    if not candidates:
+        raise ValueError("no candidate to choose from")
+    scores = agreement(candidates)
+    return max(range(len(candidates)), key=lambda i: (scores[i], -i))

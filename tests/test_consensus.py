@@ -1,0 +1,91 @@
+"""Several translations per paragraph, the consensus kept (--candidates)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from summarizer.backends import FakeBackend, Request
+from summarizer.ingest import article_from_text
+from summarizer.schemas import Translation
+from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, most_agreed
+from summarizer.tasks.options import PipelineOptions
+from summarizer.tasks.translate import translate
+from tests.conftest import seed
+from tests.test_cli import run
+
+AGREED = "Washington halted the sale of the chips to China."
+CLOSE = "Washington halted the sales of the chips to China."
+ODD = "The chips are stopped."
+
+
+def test_the_candidate_closest_to_the_others_is_kept() -> None:
+    assert most_agreed([ODD, AGREED, CLOSE]) in (1, 2)
+    assert most_agreed([AGREED, ODD, ODD]) in (1, 2)  # agreement, not quality, decides
+
+
+def test_a_tie_goes_to_the_earlier_candidate_and_one_candidate_is_kept() -> None:
+    assert most_agreed([AGREED, AGREED, AGREED]) == 0
+    assert most_agreed([ODD]) == 0
+    with pytest.raises(ValueError):
+        most_agreed([])
+
+
+def by_seed(replies: dict[int, str]) -> FakeBackend:
+    """A fake whose reply depends on the request's seed (0: the greedy reply)."""
+    return FakeBackend(responder=lambda request: replies[request.seed])
+
+
+def test_paragraph_mode_asks_for_samples_and_keeps_the_consensus() -> None:
+    article = article_from_text("美国政府叫停了对华芯片销售。", name="t")
+    fake = by_seed({0: ODD, 1: AGREED, 2: CLOSE, 3: ""})
+    options = PipelineOptions(mode="paragraphs", candidates=4)
+    result = translate(article, fake, model="fake", options=options)
+    assert result.paragraphs[0].text in (AGREED, CLOSE)
+    asked = [(r.temperature, r.seed) for r in fake.history]
+    assert asked == [(0.0, 0)] + [(SAMPLE_TEMPERATURE, s) for s in (1, 2, 3)]
+    assert all(r.messages == fake.history[0].messages for r in fake.history)  # one prompt
+    assert result.meta.calls == 4 and result.meta.reasks == 0  # an empty sample is no re-ask
+
+
+def test_one_candidate_is_one_call() -> None:
+    article = article_from_text("美国政府叫停了对华芯片销售。", name="t")
+    fake = by_seed({0: ODD})
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == ODD and len(fake.history) == 1
+
+
+def test_chunk_mode_chooses_per_paragraph_and_skips_a_misaligned_sample() -> None:
+    article = article_from_text("美国政府叫停了对华芯片销售。\n中方表示反对。", name="t")
+    second = {0: "China objected.", 1: "China said it was opposed.", 2: "China said it opposed."}
+
+    def reply(request: Request) -> str:
+        ids = re.findall(r'<p id="([^"]+)">', request.messages[-1]["content"])
+        if request.seed == 3:  # merges the two paragraphs: not a candidate
+            return json.dumps({"paragraphs": [{"id": ids[0], "english": "All of it."}]})
+        first = {0: ODD, 1: AGREED, 2: CLOSE}[request.seed]
+        english = dict(zip(ids, [first, second[request.seed]], strict=True))
+        return json.dumps({"paragraphs": [{"id": i, "english": e} for i, e in english.items()]})
+
+    fake = FakeBackend(responder=reply)
+    options = PipelineOptions(mode="chunks", candidates=4, max_reasks=0, chunk_tokens=1000)
+    result = translate(article, fake, model="fake", options=options)
+    texts = [p.text for p in result.paragraphs]
+    assert texts[0] in (AGREED, CLOSE) and texts[1] in (second[1], second[2])
+    assert [r.seed for r in fake.history] == [0, 1, 2, 3]
+
+
+def test_the_cli_flag_multiplies_the_translation_calls() -> None:
+    single = run("translate", str(seed("003")), "-m", "fake", "--json", "--no-cache")
+    several = run(
+        "translate", str(seed("003")), "-m", "fake", "--json", "--no-cache", "--candidates", "3"
+    )
+    assert single.returncode == several.returncode == 0, several.stderr.decode()
+    metas = [Translation.model_validate_json(r.stdout).meta for r in (single, several)]
+    # Every chunk is asked three times; a re-ask that fixes a paragraph's problems is asked once.
+    assert metas[0].reasks == metas[1].reasks
+    assert metas[1].calls - metas[1].reasks == 3 * (metas[0].calls - metas[0].reasks)
+    refused = run("translate", str(seed("003")), "-m", "fake", "--candidates", "0")
+    assert refused.returncode != 0 and b"--candidates" in refused.stderr
