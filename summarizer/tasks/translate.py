@@ -110,7 +110,8 @@ def _translate_items(
     seed: int = 0,
 ) -> dict[str, str]:
     """The items translated in one JSON call; ``seed`` > 0 asks for a sample at temperature (a
-    candidate for the consensus), 0 for the model's likeliest reply."""
+    candidate for the consensus: no re-ask, a sample that fails is no candidate), 0 for the
+    model's likeliest reply."""
     expected = [key for key, _ in items]
     prompt = render(
         "translate",
@@ -129,7 +130,7 @@ def _translate_items(
             prompt,
             TranslationDraft,
             model=run.model,
-            max_reasks=run.max_reasks,
+            max_reasks=0 if seed else run.max_reasks,
             max_tokens=max_tokens,
             validate=_expect_ids(expected),
             temperature=SAMPLE_TEMPERATURE if seed else 0.0,
