@@ -6,7 +6,9 @@ Measured on the first 100 WMT21 segments with the local model (plain prompt, the
 four samples at temperature 0.7): chrF++ 43.7 for the greedy reply alone, 44.1 for the consensus
 of the greedy reply and two samples, 44.7 with four; each sample alone scored 40.1 to 41.6.
 Preferring the candidates that pass the code checks before agreement scored lower (43.9 with
-four samples), so the checks act after the choice, as they do on a single reply."""
+four samples), so the checks act after the choice, as they do on a single reply. On all 300
+segments, through the whole pipeline (evals/runs/consensus): chrF++ 45.96 against 44.95 for the
+pipeline with one reply and 45.02 for the naive prompt, at 1,695 calls against 497."""
 
 from __future__ import annotations
 
