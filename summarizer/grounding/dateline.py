@@ -76,3 +76,19 @@ def parse_dateline(text: str) -> Dateline | None:
     attribution = f" ({', '.join(credit_parts)})" if credit_parts else ""
     english = f"{_place(match.group('place'))}, {month} {int(match.group('day'))}{attribution} —"
     return Dateline(english=english, rest=text[match.end() :])
+
+
+def without_datelines(
+    items: list[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, Dateline]]:
+    """The (key, text) items with the opening paragraph's (``p1``) dateline taken out, to be
+    rendered by code."""
+    datelines: dict[str, Dateline] = {}
+    kept = []
+    for key, text in items:
+        dateline = parse_dateline(text) if key == "p1" else None
+        if dateline is not None:
+            datelines[key] = dateline
+            text = dateline.rest
+        kept.append((key, text))
+    return kept, datelines

@@ -71,10 +71,8 @@ def complete_structured(
     Args:
         validate: extra checks on the parsed object; a ``ValueError`` it raises is shown to the
             model in a re-ask like a schema error.
-        temperature: sampling temperature of the first ask (0: the model's likeliest reply);
-            ``seed`` is its sampling seed, and re-ask ``k`` uses ``seed + k``.
-        reask_temperature: sampling temperature for re-asks; at temperature 0 a small model
-            tends to repeat its invalid reply word for word.
+        temperature: the first ask's, with ``seed`` (0: the likeliest reply); re-ask k samples at
+            ``reask_temperature`` (at 0 a small model repeats its invalid reply), seed + k.
         repair: when every reply failed, corrects a reply by code; the corrected object must
             pass every check, and the result lists what was corrected.
         schema: the JSON schema sent with the request when it is narrower than ``output``'s
@@ -116,12 +114,8 @@ def complete_structured(
         if trim is not None and (trimmed := _repaired([completion.text], output, trim, validate)):
             value, notes = trimmed
             return Structured(value=value, calls=calls, reasks=reask, repairs=notes)
-        followup = render("reask", error=last_error.reason or str(last_error))
-        messages = (
-            *messages,
-            {"role": "assistant", "content": completion.text},
-            *followup.messages,
-        )
+        followup = render("reask", error=last_error.reason or str(last_error)).messages
+        messages = (*messages, {"role": "assistant", "content": completion.text}, *followup)
     assert last_error is not None
     if repair is not None:
         repaired = _repaired(replies, output, repair, validate)

@@ -16,7 +16,7 @@ from summarizer.grounding.checks import (
     number_problems,
     untranslated_chinese,
 )
-from summarizer.grounding.dateline import Dateline, parse_dateline
+from summarizer.grounding.dateline import without_datelines
 from summarizer.grounding.glossary import Glossary, Term
 from summarizer.grounding.people import Person, document_people, enforce_people
 from summarizer.ingest import Piece, chunk_paragraphs, estimate_tokens
@@ -40,9 +40,8 @@ from summarizer.tasks.translate_repair import RepairLog, paragraph_problems, rep
 
 CONTEXT_CHARS = 300
 PLAIN_PROMPT_TOKENS = 80  # about 80 Chinese characters: one news sentence or two
-PLAIN_PROMPT_VERSION = (
-    1  # v2 (two worked examples) measured: chrF++ 43.1 vs 43.2 on 100 WMT21 segments
-)
+# v2 (two worked examples) measured: chrF++ 43.1 vs 43.2 on 100 WMT21 segments
+PLAIN_PROMPT_VERSION = 1
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
@@ -175,26 +174,19 @@ def _translate_plain(run: _Run, key: str, text: str, problems: list[str] | None 
         )
     if problems or run.candidates == 1:
         return english
-    samples = [_plain_reply(run, prompt, text, SAMPLE_TEMPERATURE, s) for s in _sample_seeds(run)]
-    candidates = [english, *(sample for sample in samples if sample)]
+    samples = (
+        _plain_reply(run, prompt, text, SAMPLE_TEMPERATURE, s) for s in range(1, run.candidates)
+    )
+    candidates = [english, *filter(None, samples)]  # an empty sample is no candidate
     return candidates[most_agreed(candidates)]
-
-
-def _sample_seeds(run: _Run) -> range:
-    """The seeds of the samples drawn beside the likeliest reply (1 to candidates - 1)."""
-    return range(1, run.candidates)
 
 
 def _plain_reply(
     run: _Run, prompt: RenderedPrompt, text: str, temperature: float, seed: int
 ) -> str:
+    limit = max(128, len(text) * 3)
     request = Request(
-        model=run.model,
-        messages=prompt.messages,
-        prompt=prompt.ref,
-        max_tokens=max(128, len(text) * 3),
-        temperature=temperature,
-        seed=seed,
+        run.model, prompt.messages, prompt.ref, temperature=temperature, max_tokens=limit, seed=seed
     )
     completion = run.backend.complete(request)
     run.calls.append(call_record(prompt.ref, completion))
@@ -218,7 +210,7 @@ def _translate_chunk(
     if run.candidates == 1:
         return english
     samples = []
-    for seed in _sample_seeds(run):
+    for seed in range(1, run.candidates):  # 0 is the likeliest reply
         try:
             samples.append(_translate_items(run, chunk, before, after, seed=seed))
         except ParseError:  # a sample that breaks the alignment is no candidate
@@ -326,7 +318,7 @@ def translate(
     pieces = Counter(piece.id for chunk in chunks for piece in chunk)
     for index, chunk in enumerate(chunks):
         on_progress("translate", index, len(chunks))
-        items, datelines = _without_datelines([(_piece_key(p), p.text) for p in chunk])
+        items, datelines = without_datelines([(_piece_key(p), p.text) for p in chunk])
         if index == 0 and article.title:
             items.insert(0, ("title", article.title))
         first, last = order.index(chunk[0].id), order.index(chunk[-1].id)
@@ -360,21 +352,6 @@ def translate(
                     on_paragraph(TranslatedParagraph(id=pid, source=texts[pid], text=whole))
     on_progress("translate", len(chunks), len(chunks))
     return _assemble(article, english_parts, run)
-
-
-def _without_datelines(
-    items: list[tuple[str, str]],
-) -> tuple[list[tuple[str, str]], dict[str, Dateline]]:
-    """The items with the opening paragraph's dateline taken out, to be rendered by code."""
-    datelines: dict[str, Dateline] = {}
-    kept = []
-    for key, text in items:
-        dateline = parse_dateline(text) if key == "p1" else None
-        if dateline is not None:
-            datelines[key] = dateline
-            text = dateline.rest
-        kept.append((key, text))
-    return kept, datelines
 
 
 def _translate_span(run: _Run, span: str, context: str) -> str:
