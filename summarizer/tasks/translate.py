@@ -216,7 +216,7 @@ def _translate_chunk(
         except ParseError:  # a sample that breaks the alignment is no candidate
             continue
     for key, _ in chunk:
-        candidates = [english[key], *(s[key] for s in samples if s.get(key))]
+        candidates = [english[key], *(s[key] for s in samples)]  # validated: all ids, none empty
         english[key] = candidates[most_agreed(candidates)]
     return english
 
