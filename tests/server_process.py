@@ -71,13 +71,17 @@ class Server:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_text()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
             except httpx.HTTPError:
-                time.sleep(0.1)
+                pass
+            # Between probes, wait on the process itself: a server that dies wakes this at once.
+            try:
+                self.process.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"server exited: {self.log_text()}")
         raise RuntimeError("server did not start within 60 s")
 
     def kill(self) -> None:
