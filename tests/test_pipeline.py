@@ -91,6 +91,8 @@ def test_merged_paragraphs_are_caught_and_repaired() -> None:
     assert any("paragraph by paragraph" in w for w in result.warnings)
     reask = fake.history[1].messages[-1]["content"]
     assert "expected exactly one translation" in reask
+    # The failed chunk's call and its re-ask are spent too: the meta counts every call made.
+    assert result.meta.calls == len(fake.history) == 2 + 3
 
 
 def test_checks_catch_a_changed_figure_and_a_garbled_name() -> None:

@@ -29,6 +29,20 @@ def _json_schema(output: type[BaseModel]) -> dict[str, Any]:
     return output.model_json_schema()
 
 
+class ReasksExhausted(ParseError):
+    """No valid reply after every re-ask. ``calls`` are the calls spent on the attempt, so a
+    caller that recovers (a fallback, a skipped sample) still counts them."""
+
+    def __init__(self, message: str, *, last_reply: str, reason: str, calls: list[CallRecord]):
+        super().__init__(message, last_reply=last_reply, reason=reason)
+        self.calls = calls
+
+
+def calls_spent(exc: ParseError) -> list[CallRecord]:
+    """The calls a failed ``complete_structured`` made (none for any other ``ParseError``)."""
+    return list(exc.calls) if isinstance(exc, ReasksExhausted) else []
+
+
 @dataclass
 class Structured(Generic[T]):
     value: T
@@ -81,7 +95,8 @@ def complete_structured(
             for corrections that only drop the model's words (a cut-off last sentence).
 
     Raises:
-        ParseError: still invalid after ``max_reasks`` re-asks; carries the last reply and reason.
+        ReasksExhausted: still invalid after ``max_reasks`` re-asks (a ``ParseError``); carries
+            the last reply, the reason and the calls spent.
     """
     schema = schema or _json_schema(output)
     messages = prompt.messages
@@ -122,11 +137,12 @@ def complete_structured(
         if repaired is not None:
             value, notes = repaired
             return Structured(value=value, calls=calls, reasks=max_reasks, repairs=notes)
-    raise ParseError(
+    raise ReasksExhausted(
         f"{prompt.ref} on {model}: no valid {output.__name__} after {max_reasks} re-ask(s): "
         f"{last_error.reason or last_error}",
         last_reply=last_error.last_reply,
         reason=last_error.reason,
+        calls=calls,
     )
 
 

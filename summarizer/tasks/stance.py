@@ -46,7 +46,7 @@ from summarizer.schemas import (
     StanceDraft,
     StanceLabel,
 )
-from summarizer.structured.reask import Structured, complete_structured
+from summarizer.structured.reask import Structured, calls_spent, complete_structured
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.sentences import (
     NumberedSentence,
@@ -208,6 +208,7 @@ def label_stance(
             reasks += picked_reasks
             evidence, problems = _evidence(picked, article, english)
         except ParseError as exc:
+            calls += calls_spent(exc)
             warnings.append(
                 f"evidence sentences not chosen ({exc.reason}); the model's quotes kept"
             )
