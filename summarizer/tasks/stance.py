@@ -23,6 +23,18 @@ quotes and the rationale before the label (stance@v5, eighth session, the templa
 evals/runs/stance-v5/) was worse again: 2 of 6 on the seeds (two commentaries against US export
 controls called supportive) and NLPCC accuracy 0.36, macro-F1 0.354, against 4 of 6 and 0.48,
 0.357 for stance@v1 on the same English.
+
+An eleventh-session study outside the harness (149 other posts of the NLPCC 2016 Task A gold set,
+none of the 25, stratified 60/60/29; the label read as the likeliest of the label tokens, which
+is what greedy constrained decoding picks) found no prompt form that lifts the local model past
+about 0.49 macro-F1: stance@v1 on the Chinese 0.39 (it almost never says neutral), eight short
+label-only forms (Chinese or English instructions, with or without four hand-written examples,
+JSON or one word, yes/no) 0.35 to 0.49, intervals about ±0.08. Calibrating on an empty post
+("N/A") made the four forms it was tried on worse. The wording moves the model's prior between
+labels more than the post does (one form answered "none" 92 times, a close variant 3 times).
+Removing each target's mean prior over its posts gains 0.00 to 0.14 by form, which a single
+brief cannot do; a per-post prior from the post's words shuffled gained 0.04. So the label step
+was left as it is.
 """
 
 from __future__ import annotations
