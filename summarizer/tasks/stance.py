@@ -33,8 +33,11 @@ JSON or one word, yes/no) 0.35 to 0.49, intervals about ±0.08. Calibrating on a
 ("N/A") made the four forms it was tried on worse. The wording moves the model's prior between
 labels more than the post does (one form answered "none" 92 times, a close variant 3 times).
 Removing each target's mean prior over its posts gains 0.00 to 0.14 by form, which a single
-brief cannot do; a per-post prior from the post's words shuffled gained 0.04. So the label step
-was left as it is.
+brief cannot do; a per-post prior from the post's words shuffled gained 0.04. On the English of
+the same posts (translate_plain@v1), stance@v1 scored 0.375 (0.357 on the 25 in the harness)
+and the label in the shared article view (stance@v2, which would save the label's own reading
+of the article, about 40 s of a local brief) 0.312, never neutral: paired bootstrap +0.06
+[-0.01, +0.13] for stance@v1. So the label step was left as it is.
 """
 
 from __future__ import annotations
