@@ -158,6 +158,9 @@ def test_code_pairs_key_points_and_the_model_confirms_each_pair() -> None:
     assert [m.text[:10] for m in result.only_in["A3"]] == ["The 25% cu", "Officials "]
     assert any("not checked" in w for w in result.warnings)
     assert [m.text for m in result.only_in["A1"]] == ["Critics call it a toll."]
+    # The unchecked pair's calls were made and are counted: the briefs' own (none, all
+    # supplied) plus every call of the comparison.
+    assert result.meta.calls == sum(b.meta.calls for b in made) + len(fake.history)
 
 
 def test_points_confirmed_with_each_other_are_one_claim() -> None:

@@ -285,6 +285,7 @@ def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
     assert [e.quote for e in stance.evidence] == [real]
     assert not stance.checks[0].passed and stance.supported
     assert any("the model's quotes kept" in w for w in stance.warnings)
+    assert stance.meta.calls == len(fake.history) == 4  # the failed picks are counted too
 
 
 def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:
