@@ -19,7 +19,10 @@ is a judge of each candidate against the source, not against the other candidate
 model is not that judge by back-translation: on the first 54 of those segments, the candidate
 whose Chinese back-translation (greedy, same model) is closest to the source by chrF scored
 41.6 against 42.6 for the greedy reply and 43.3 for agreement; adding it to agreement moved the
-score by -0.8 to +0.2."""
+score by -0.8 to +0.2. More samples help little: with eight candidates on the first 100
+segments (93 scored before the checks), agreement among the first k scored 43.1 (k = 1), 43.9
+(3), 44.5 (5), 44.9 (7) and 44.8 (8), while the best candidate by the reference went on rising
+(48.0 at 5, 49.1 at 8)."""
 
 from __future__ import annotations
 
