@@ -33,6 +33,9 @@ PLAIN_PROMPT_VERSION = 1
 
 @dataclass
 class TranslationRun:
+    """One article's translation in progress: its settings, and the calls, re-asks, warnings
+    and repairs that every call adds to."""
+
     backend: Backend
     model: str
     glossary: Glossary
@@ -63,6 +66,7 @@ class TranslationRun:
 
 
 def piece_key(piece: Piece) -> str:
+    """A piece's id in prompts and replies: the paragraph id, with ``.N`` for its later parts."""
     return piece.id if piece.part == 0 else f"{piece.id}.{piece.part}"
 
 
@@ -184,6 +188,7 @@ def translate_one(
     after: str,
     problems: list[str] | None = None,
 ) -> str:
+    """One paragraph again, alone; ``problems`` are the checks it failed, shown to the model."""
     if run.mode == "paragraphs":
         return _translate_plain(run, key, text, problems)
     return _translate_items(run, [(key, text)], before, after, problems)[key]
@@ -192,6 +197,9 @@ def translate_one(
 def translate_chunk(
     run: TranslationRun, chunk: list[tuple[str, str]], before: str, after: str
 ) -> dict[str, str]:
+    """English for each ``(key, text)`` of a chunk, ``before`` and ``after`` shown as context:
+    one JSON call (or one per paragraph if the model breaks the alignment), or one plain call
+    per paragraph; with ``candidates`` > 1, the consensus of that many replies per paragraph."""
     if run.mode == "paragraphs":
         return {key: _translate_plain(run, key, text) for key, text in chunk}
     english = _translate_items_or_singly(run, chunk, before, after)
