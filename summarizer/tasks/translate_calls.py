@@ -211,7 +211,6 @@ def translate_chunk(
             samples.append(_translate_items(run, chunk, before, after, seed=seed))
         except ParseError as exc:  # a sample that breaks the alignment is no candidate
             run.calls.extend(calls_spent(exc))
-            continue
     for key, _ in chunk:
         candidates = [english[key], *(s[key] for s in samples)]  # validated: all ids, none empty
         english[key] = candidates[most_agreed(candidates)]
