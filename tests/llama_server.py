@@ -56,15 +56,19 @@ class LlamaServer:
             self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                tail = self.log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"llama_cpp.server exited: {tail}")
             try:
                 reply = httpx.get(f"{self.api_base}/models", timeout=1, trust_env=False)
                 if reply.status_code == 200:
                     return self
             except httpx.HTTPError:
-                time.sleep(0.2)  # polling a starting process: there is no event to wait on
+                pass
+            # Between probes, wait on the process itself: a server that dies wakes this at once.
+            try:
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+            tail = self.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"llama_cpp.server exited: {tail}")
         self.stop()
         raise RuntimeError(f"llama_cpp.server did not answer within {timeout_s:.0f} s")
 
