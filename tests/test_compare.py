@@ -161,6 +161,7 @@ def test_code_pairs_key_points_and_the_model_confirms_each_pair() -> None:
     # The unchecked pair's calls were made and are counted: the briefs' own (none, all
     # supplied) plus every call of the comparison.
     assert result.meta.calls == sum(b.meta.calls for b in made) + len(fake.history)
+    assert result.meta.reasks == sum(b.meta.reasks for b in made) + 2  # the unchecked pair's
 
 
 def test_points_confirmed_with_each_other_are_one_claim() -> None:

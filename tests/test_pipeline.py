@@ -91,8 +91,10 @@ def test_merged_paragraphs_are_caught_and_repaired() -> None:
     assert any("paragraph by paragraph" in w for w in result.warnings)
     reask = fake.history[1].messages[-1]["content"]
     assert "expected exactly one translation" in reask
-    # The failed chunk's call and its re-ask are spent too: the meta counts every call made.
+    # The failed chunk's call and its re-ask are spent too: the meta counts every call made,
+    # and that re-ask.
     assert result.meta.calls == len(fake.history) == 2 + 3
+    assert result.meta.reasks == 1
 
 
 def test_checks_catch_a_changed_figure_and_a_garbled_name() -> None:
@@ -286,6 +288,7 @@ def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
     assert not stance.checks[0].passed and stance.supported
     assert any("the model's quotes kept" in w for w in stance.warnings)
     assert stance.meta.calls == len(fake.history) == 4  # the failed picks are counted too
+    assert stance.meta.reasks == 2  # and their two re-asks
 
 
 def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:

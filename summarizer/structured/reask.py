@@ -30,17 +30,25 @@ def _json_schema(output: type[BaseModel]) -> dict[str, Any]:
 
 
 class ReasksExhausted(ParseError):
-    """No valid reply after every re-ask. ``calls`` are the calls spent on the attempt, so a
-    caller that recovers (a fallback, a skipped sample) still counts them."""
+    """No valid reply after every re-ask. ``calls`` and ``reasks`` are what the attempt spent,
+    so a caller that recovers (a fallback, a skipped sample) still counts them."""
 
-    def __init__(self, message: str, *, last_reply: str, reason: str, calls: list[CallRecord]):
+    def __init__(
+        self, message: str, *, last_reply: str, reason: str, calls: list[CallRecord], reasks: int
+    ):
         super().__init__(message, last_reply=last_reply, reason=reason)
         self.calls = calls
+        self.reasks = reasks
 
 
 def calls_spent(exc: ParseError) -> list[CallRecord]:
     """The calls a failed ``complete_structured`` made (none for any other ``ParseError``)."""
     return list(exc.calls) if isinstance(exc, ReasksExhausted) else []
+
+
+def reasks_spent(exc: ParseError) -> int:
+    """The re-asks a failed ``complete_structured`` made (0 for any other ``ParseError``)."""
+    return exc.reasks if isinstance(exc, ReasksExhausted) else 0
 
 
 @dataclass
@@ -143,6 +151,7 @@ def complete_structured(
         last_reply=last_error.last_reply,
         reason=last_error.reason,
         calls=calls,
+        reasks=max_reasks,
     )
 
 

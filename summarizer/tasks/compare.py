@@ -34,7 +34,7 @@ from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.redact import redact
 from summarizer.schemas import Brief, CallRecord, RunMeta
-from summarizer.structured.reask import calls_spent, complete_structured
+from summarizer.structured.reask import calls_spent, complete_structured, reasks_spent
 from summarizer.tasks.brief import english_paragraphs
 from summarizer.tasks.common import embed_safely
 
@@ -280,6 +280,7 @@ def _claims(
             )
         except ParseError as exc:
             calls += calls_spent(exc)
+            reasks += reasks_spent(exc)
             warnings.append(f"claims {left} and {right} not checked: {exc.reason or exc}")
             continue
         calls += result.calls

@@ -61,7 +61,12 @@ from summarizer.schemas import (
     StanceDraft,
     StanceLabel,
 )
-from summarizer.structured.reask import Structured, calls_spent, complete_structured
+from summarizer.structured.reask import (
+    Structured,
+    calls_spent,
+    complete_structured,
+    reasks_spent,
+)
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
 from summarizer.tasks.sentences import (
     NumberedSentence,
@@ -224,6 +229,7 @@ def label_stance(
             evidence, problems = _evidence(picked, article, english)
         except ParseError as exc:
             calls += calls_spent(exc)
+            reasks += reasks_spent(exc)
             warnings.append(
                 f"evidence sentences not chosen ({exc.reason}); the model's quotes kept"
             )

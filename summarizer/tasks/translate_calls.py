@@ -19,6 +19,7 @@ from summarizer.structured.reask import (
     call_record,
     calls_spent,
     complete_structured,
+    reasks_spent,
 )
 from summarizer.tasks.common import embed_safely
 from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, most_agreed
@@ -226,6 +227,7 @@ def _translate_items_or_singly(
         if len(chunk) == 1:
             raise
         run.calls.extend(calls_spent(exc))
+        run.reasks += reasks_spent(exc)
         # The model merged or dropped paragraphs even after re-asks: go one paragraph at a time.
         run.warnings.append(
             f"chunk {chunk[0][0]}..{chunk[-1][0]} re-translated paragraph by paragraph: {exc.reason}"
