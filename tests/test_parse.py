@@ -13,6 +13,8 @@ from summarizer.structured.reask import complete_structured
 from summarizer.tasks.overview_repair import (
     repair_overview,
     shorten_headline,
+    stated_headline,
+    trim_overview,
     trim_tldr,
     whole_sentences,
     with_full_stop,
@@ -204,6 +206,77 @@ def test_what_code_cannot_fix_still_fails() -> None:
         complete_structured(
             fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
         )
+
+
+def test_a_question_headline_becomes_a_statement_without_a_reask() -> None:
+    # seed003 with summarize@v3 on the local model: the article states a claim, the headline
+    # asked, and asked again the model wrote the same question.
+    question = "US President Trump's Export Ban on High-End Chips: A Compromise or a Strategy?"
+    tldr = "Trump's H200 deal is a calculated grab. China saw through it."
+    fake = FakeBackend(replies=[_overview(question, tldr)])
+    result = complete_structured(
+        fake,
+        _summary_prompt(),
+        OverviewDraft,
+        model="fake",
+        repair=repair_overview,
+        trim=trim_overview,
+    )
+    assert result.value.headline == "Trump's H200 deal is a calculated grab"
+    assert len(fake.history) == 1 and result.reasks == 0
+    assert len(result.repairs) == 1 and question in result.repairs[0]
+
+
+def test_without_a_trim_a_question_headline_is_asked_again() -> None:
+    question = "Trump's chip deal: a compromise or a strategy?"
+    fake = FakeBackend(
+        replies=[_overview(question), _overview("Trump's chip deal is no compromise")]
+    )
+    result = complete_structured(fake, _summary_prompt(), OverviewDraft, model="fake")
+    assert result.value.headline == "Trump's chip deal is no compromise" and result.reasks == 1
+    assert "asks a question" in fake.history[1].messages[-1]["content"]
+
+
+def test_after_the_reasks_code_states_what_the_question_headline_asked_about() -> None:
+    question = "Trump's chip deal: a compromise or a strategy?"
+    tldr = "Trump's H200 deal is a calculated grab, not a compromise. China saw through it."
+    fake = FakeBackend(replies=[_overview(question, tldr)] * 3)
+    result = complete_structured(
+        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+    )
+    assert result.value.headline == "Trump's H200 deal is a calculated grab, not a compromise"
+    assert len(result.repairs) == 1 and "asked a question" in result.repairs[0]
+    assert question in result.repairs[0]
+
+
+@pytest.mark.parametrize(
+    ("headline", "tldr", "stated"),
+    [
+        # The TL;DR's first sentence, when it fits the headline's 15 words.
+        (
+            "Is China winning?",
+            "China leads the chip race. It spends more.",
+            "China leads the chip race",
+        ),
+        # Too long: the words before the question's colon.
+        (
+            "Trump's chip export ban: compromise or strategy?",
+            "The export ban on high-end chips is a complex issue with both advantages and "
+            "disadvantages for everyone.",
+            "Trump's chip export ban",
+        ),
+        # No colon: the long sentence, shortened where a headline can end.
+        (
+            "Why does the US take a cut?",
+            "The US takes a cut of every chip it lets Nvidia sell to China because the law "
+            "forbids an export tax.",
+            "The US takes a cut of every chip it lets Nvidia sell to China",
+        ),
+        ("Why?", "Who knows? Nobody.", ""),  # nothing stated to take
+    ],
+)
+def test_stated_headline(headline: str, tldr: str, stated: str) -> None:
+    assert stated_headline(headline, tldr) == stated
 
 
 @pytest.mark.parametrize(

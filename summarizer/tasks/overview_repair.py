@@ -1,7 +1,8 @@
 """The summary draft's last resort, after the re-asks: a headline over its word limit is shortened
-at a word that can end a phrase, and a TL;DR that runs long or stops mid-sentence keeps its whole
-sentences (or, when it is one whole sentence without its full stop, gets one). Code never invents
-words; it only drops them, and says so."""
+at a word that can end a phrase, a headline that asks a question gives way to the statement before
+its colon or to the TL;DR's first sentence, and a TL;DR that runs long or stops mid-sentence keeps
+its whole sentences (or, when it is one whole sentence without its full stop, gets one). Code never
+invents words; it only drops or moves the model's own, and says so."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import re
 from typing import Any
 
 from summarizer.ingest.sentences import split_sentences
-from summarizer.schemas import DANGLING_WORDS, HEADLINE_MAX_WORDS, SENTENCE_END, TLDR_MAX_WORDS
+from summarizer.schemas import (
+    DANGLING_WORDS,
+    HEADLINE_MAX_WORDS,
+    SENTENCE_END,
+    TLDR_MAX_WORDS,
+    is_question,
+)
 
 # Trailing marks a shortened headline should not end on.
 _TRAILING = re.compile(r"[\s,;:–—-]+$")
@@ -61,17 +68,53 @@ def with_full_stop(text: str, limit: int = TLDR_MAX_WORDS) -> str:
     return text + "."
 
 
+MIN_STATEMENT_WORDS = 3
+
+
+def stated_headline(headline: str, tldr: str) -> str:
+    """A headline that states instead of asking: the TL;DR's first sentence without its full
+    stop when it fits the headline's limit; else the words before the question's colon ("Chip
+    ban: compromise or strategy?" gives "Chip ban"); else that sentence shortened. Empty when
+    there is nothing to state."""
+    first = next(iter(split_sentences(tldr.strip())), "").strip()
+    claim = "" if not first or is_question(first) else first.rstrip(".!。！")
+    if claim and len(claim.split()) <= HEADLINE_MAX_WORDS:
+        return claim
+    before, colon, _ = headline.rpartition(":")
+    before = shorten_headline(_TRAILING.sub("", before.strip()))
+    if colon and len(before.split()) >= MIN_STATEMENT_WORDS and not is_question(before):
+        return before
+    return shorten_headline(claim) if claim else ""
+
+
 def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``data`` (a summary draft's JSON) with its headline and TL;DR made to fit, and a note per
     change."""
-    fixed, notes = trim_tldr(data)
-    headline = data.get("headline")
-    if isinstance(headline, str) and headline.strip():
+    fixed, notes = trim_overview(data)
+    headline = fixed.get("headline")
+    if isinstance(headline, str) and headline.strip() and headline == data.get("headline"):
         shorter = shorten_headline(headline.strip())
         if shorter and shorter != headline.strip():
             fixed["headline"] = shorter
             notes.append(
                 f"headline shortened by code to {len(shorter.split())} words "
+                f"(the model's: {headline.strip()!r})"
+            )
+    return fixed, notes
+
+
+def trim_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` with its TL;DR trimmed (``trim_tldr``) and a headline that asks a question
+    replaced by a statement (``stated_headline``), before any re-ask: asked again, the local
+    model wrote the same question three times out of three (the README example's article)."""
+    fixed, notes = trim_tldr(data)
+    headline, tldr = data.get("headline"), fixed.get("tldr")
+    if isinstance(headline, str) and is_question(headline) and isinstance(tldr, str):
+        stated = stated_headline(headline.strip(), tldr)
+        if stated:
+            fixed["headline"] = stated
+            notes.append(
+                f"headline asked a question; code put a statement in its place "
                 f"(the model's: {headline.strip()!r})"
             )
     return fixed, notes

@@ -32,7 +32,7 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
-from summarizer.tasks.overview_repair import repair_overview, trim_tldr
+from summarizer.tasks.overview_repair import repair_overview, trim_overview
 from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
 
 MAX_ARTICLE_TOKENS = 5000
@@ -295,7 +295,7 @@ def summarize(
         max_reasks=max_reasks,
         max_tokens=700,
         repair=repair_overview,
-        trim=trim_tldr,
+        trim=trim_overview,
     )
     draft = result.value
     warnings += [f"summary: {note}" for note in result.repairs]
