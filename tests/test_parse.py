@@ -273,6 +273,7 @@ def test_after_the_reasks_code_states_what_the_question_headline_asked_about() -
             "The US takes a cut of every chip it lets Nvidia sell to China",
         ),
         ("Why?", "Who knows? Nobody.", ""),  # nothing stated to take
+        ("Is it over?", "Yes. The talks ended on Monday without a deal.", ""),  # too short
     ],
 )
 def test_stated_headline(headline: str, tldr: str, stated: str) -> None:

@@ -1,8 +1,9 @@
-"""The summary draft's last resort, after the re-asks: a headline over its word limit is shortened
-at a word that can end a phrase, a headline that asks a question gives way to the statement before
-its colon or to the TL;DR's first sentence, and a TL;DR that runs long or stops mid-sentence keeps
-its whole sentences (or, when it is one whole sentence without its full stop, gets one). Code never
-invents words; it only drops or moves the model's own, and says so."""
+"""The summary draft corrected by code. Before any re-ask (a re-ask is a whole second reply): a
+TL;DR that runs long or stops mid-sentence keeps its whole sentences (or, when it is one whole
+sentence without its full stop, gets one), and a headline that asks a question gives way to the
+TL;DR's first sentence or to the statement before its colon. After the re-asks, as a last resort,
+a headline over its word limit is shortened at a word that can end a phrase. Code never invents
+words; it only drops or moves the model's own, and says so."""
 
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ def stated_headline(headline: str, tldr: str) -> str:
     there is nothing to state."""
     first = next(iter(split_sentences(tldr.strip())), "").strip()
     claim = "" if not first or is_question(first) else first.rstrip(".!。！")
+    if len(claim.split()) < MIN_STATEMENT_WORDS:
+        claim = ""
     if claim and len(claim.split()) <= HEADLINE_MAX_WORDS:
         return claim
     before, colon, _ = headline.rpartition(":")
