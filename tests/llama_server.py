@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.server_process import free_port
+from tests.server_process import die_with_parent, free_port
 
 SERVED_NAME = "qwen-served"
 
@@ -53,7 +53,12 @@ class LlamaServer:
 
     def start(self, timeout_s: float = 120) -> LlamaServer:
         with self.log.open("wb") as stderr:
-            self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=stderr)
+            self.process = subprocess.Popen(
+                self.args,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                preexec_fn=die_with_parent,
+            )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:

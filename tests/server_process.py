@@ -21,6 +21,16 @@ def allow_loopback() -> None:
     pytest_socket.socket_allow_hosts(["127.0.0.1", "::1"], allow_unix_socket=True)
 
 
+def die_with_parent() -> None:
+    """In the child, before exec: on Linux, be killed when the test process dies, so a pytest run
+    that is itself killed (a CI timeout) leaves no server behind holding the cores."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -67,7 +77,11 @@ class Server:
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            self.args, env=self.env, stdout=subprocess.DEVNULL, stderr=self._stderr
+            self.args,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

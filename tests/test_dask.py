@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server_process import allow_loopback, free_port
+from tests.server_process import allow_loopback, die_with_parent, free_port
 from tests.test_batch import make_articles
 
 REDIS = shutil.which("redis-server")
@@ -49,7 +49,13 @@ class Cluster:
     def _start(self, args: list[str]) -> None:
         log = (self.tmp / f"proc{len(self.processes)}.log").open("wb")
         self.processes.append(
-            subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.tmp)
+            subprocess.Popen(
+                args,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.tmp,
+                preexec_fn=die_with_parent,
+            )
         )
 
     def start(self) -> Cluster:
