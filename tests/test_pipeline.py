@@ -100,13 +100,32 @@ def test_merged_paragraphs_are_caught_and_repaired() -> None:
 def test_checks_catch_a_changed_figure_and_a_garbled_name() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     bad = json.dumps({"paragraphs": [{"id": "p1", "english": "Huang Renxun said sales grew 35%."}]})
-    fake = FakeBackend(replies=[bad, bad])
+    fake = FakeBackend(replies=[bad] * 4)
     result = translate(article, fake, model="fake")
     failed = {c.name: c.details for c in result.checks if not c.passed}
     assert "glossary_names" in failed and any("Huang Renxun" in d for d in failed["glossary_names"])
     assert "numbers_preserved" in failed and any("25%" in d for d in failed["numbers_preserved"])
-    assert len(fake.history) == 2  # one targeted re-ask of the failing paragraph
-    assert "Jensen Huang" in fake.history[1].messages[-1]["content"]
+    # One targeted re-ask of the failing paragraph, then two samples at temperature, each told
+    # the problems; none was better, so the draft stays and the checks say what is wrong.
+    assert [(r.temperature, r.seed) for r in fake.history] == [(0, 0), (0, 0), (0.7, 1), (0.7, 2)]
+    assert all("Jensen Huang" in r.messages[-1]["content"] for r in fake.history[1:])
+    assert result.meta.reasks == 3 and result.meta.calls == 4  # a sample counts as a re-ask
+    assert not any("sample translation" in w for w in result.warnings)
+
+
+def test_a_sample_that_passes_the_checks_replaces_a_reask_that_did_not() -> None:
+    article = article_from_text("英伟达的销售额增长了25%。", name="t")
+    dropped = "Sales grew 25%."  # the name dropped, in the draft and in the re-ask
+    fixed = "NVIDIA's sales grew 25%."
+
+    def stubborn(request: Request) -> str:
+        return fixed if request.seed == 2 else dropped
+
+    fake = FakeBackend(responder=stubborn)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == fixed and all(c.passed for c in result.checks)
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2]  # draft, re-ask, two samples
+    assert "p1: a sample translation passed more checks and was kept" in result.warnings
 
 
 def test_clean_translation_passes_checks() -> None:

@@ -125,7 +125,7 @@ def _translate_items(
 
 
 def _translate_plain(
-    run: TranslationRun, key: str, text: str, problems: list[str] | None = None
+    run: TranslationRun, key: str, text: str, problems: list[str] | None = None, seed: int = 0
 ) -> str:
     """One paragraph, plain text. No neighbouring text: measured on the 1.5B model, context
     paragraphs got translated along with the paragraph and once the instructions were echoed.
@@ -152,7 +152,8 @@ def _translate_plain(
         )
     english = ""
     for attempt in range(run.max_reasks + 1):
-        english = _plain_reply(run, prompt, text, 0.0 if attempt == 0 else 0.4, attempt)
+        temperature = SAMPLE_TEMPERATURE if seed else 0.0 if attempt == 0 else 0.4
+        english = _plain_reply(run, prompt, text, temperature, seed + attempt)
         if english:
             run.reasks += attempt
             break
@@ -160,7 +161,7 @@ def _translate_plain(
         raise ParseError(
             f"{prompt.ref} on {run.model}: empty translation for {key}", reason="empty reply"
         )
-    if problems or run.candidates == 1:
+    if problems or seed or run.candidates == 1:
         return english
     samples = (
         _plain_reply(run, prompt, text, SAMPLE_TEMPERATURE, s) for s in range(1, run.candidates)
@@ -188,11 +189,13 @@ def translate_one(
     before: str,
     after: str,
     problems: list[str] | None = None,
+    seed: int = 0,
 ) -> str:
-    """One paragraph again, alone; ``problems`` are the checks it failed, shown to the model."""
+    """One paragraph again, alone; ``problems`` are the checks it failed, shown to the model.
+    ``seed`` > 0 asks for a sample at temperature instead of the likeliest reply."""
     if run.mode == "paragraphs":
-        return _translate_plain(run, key, text, problems)
-    return _translate_items(run, [(key, text)], before, after, problems)[key]
+        return _translate_plain(run, key, text, problems, seed)
+    return _translate_items(run, [(key, text)], before, after, problems, seed)[key]
 
 
 def translate_chunk(

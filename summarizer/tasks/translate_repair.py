@@ -1,9 +1,11 @@
 """Checks that fix, not only flag: number slips of a known kind (an amount off by a power of
-ten, a month the article never gives) are set right by code; a translated paragraph that still fails the code checks is asked
-again once with the problems shown; Chinese still left after that is translated span by span
-and spliced in, and what the model still cannot translate is romanised (pinyin, as the press
-writes a name it has no English for), with a warning naming each. English with Chinese in it
-ships only when every route failed, and then the paragraph is marked."""
+ten, a month the article never gives) are set right by code; a translated paragraph that still
+fails the code checks is asked again once with the problems shown; when a name, a number or the
+length is still wrong after that, a few samples at temperature are asked for and the one that
+passes most checks is kept; Chinese still left is translated span by span and spliced in, and
+what the model still cannot translate is romanised (pinyin, as the press writes a name it has no
+English for), with a warning naming each. English with Chinese in it ships only when every route
+failed, and then the paragraph is marked."""
 
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ from summarizer.grounding.number_repair import (
     rescale_amounts,
 )
 
-Retranslate = Callable[[list[str]], str]
+# (problems, seed): the paragraph translated again, told its problems; seed > 0 asks for a sample.
+Retranslate = Callable[[list[str], int], str]
+# Samples asked for when a name, number or length problem survives the re-ask.
+RESAMPLES = 2
 TranslateSpan = Callable[[str, str], str]
 
 
@@ -48,16 +53,26 @@ def _is_word(character: str) -> bool:
 
 def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
     """What the code checks find wrong with one translated paragraph."""
-    problems = [*glossary_problems(source, english, glossary), *number_problems(source, english)]
+    problems = _unspliceable(source, english, glossary)
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
-    return problems + length_problems(source, english)
+    return problems
+
+
+def _unspliceable(source: str, english: str, glossary: Glossary) -> list[str]:
+    """The problems no span splice can mend: names, numbers, length."""
+    return [
+        *glossary_problems(source, english, glossary),
+        *number_problems(source, english),
+        *length_problems(source, english),
+    ]
 
 
 @dataclass
 class RepairLog:
     reasks: int = 0
+    resampled: int = 0
     spliced: int = 0
     number_fixes: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -84,6 +99,41 @@ def _fix_numbers(key: str, source: str, english: str, document: str, log: Repair
     return english
 
 
+def _resampled(
+    key: str,
+    source: str,
+    english: str,
+    glossary: Glossary,
+    retranslate: Retranslate,
+    log: RepairLog,
+    document: str,
+) -> str:
+    """``english``, or the sample (up to ``RESAMPLES``) that fails fewer checks, when a problem
+    no span splice can mend survives the re-ask; the first sample that passes every check ends
+    the search."""
+    if not _unspliceable(source, english, glossary):
+        return english
+    best, best_count, best_log = english, len(paragraph_problems(source, english, glossary)), None
+    for seed in range(1, RESAMPLES + 1):
+        problems = paragraph_problems(source, best, glossary)
+        fixes = RepairLog()  # the number fixes of a sample count only if it is kept
+        log.reasks += 1  # a sample is asked with the problems shown, like the re-ask
+        sample = _fix_numbers(key, source, retranslate(problems, seed), document, fixes)
+        count = len(paragraph_problems(source, sample, glossary))
+        if count < best_count:
+            best, best_count, best_log = sample, count, fixes
+        if best_count == 0:
+            break
+    if best_log is not None:
+        log.resampled += 1
+        log.number_fixes += best_log.number_fixes
+        log.warnings += [
+            f"{key}: a sample translation passed more checks and was kept",
+            *best_log.warnings,
+        ]
+    return best
+
+
 def repair(
     key: str,
     source: str,
@@ -100,9 +150,10 @@ def repair(
     problems = paragraph_problems(source, english, glossary)
     if problems:
         log.reasks += 1
-        retry = _fix_numbers(key, source, retranslate(problems), document or source, log)
+        retry = _fix_numbers(key, source, retranslate(problems, 0), document or source, log)
         if len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
+        english = _resampled(key, source, english, glossary, retranslate, log, document or source)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
         candidate = translate_span(span, source).strip().strip("\"'“”")
