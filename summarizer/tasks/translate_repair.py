@@ -1,8 +1,8 @@
 """Checks that fix, not only flag: number slips of a known kind (an amount off by a power of
 ten, a month the article never gives) are set right by code; a translated paragraph that still
-fails the code checks is asked again once with the problems shown; when a name, a number or the
-length is still wrong after that, a few samples at temperature are asked for and the one that
-passes most checks is kept; Chinese still left is translated span by span and spliced in, and
+fails the code checks is asked again once with the problems shown; when a name or a number is
+still wrong after that, a few samples at temperature are asked for and the one that gets most of
+them right is kept; Chinese still left is translated span by span and spliced in, and
 what the model still cannot translate is romanised (pinyin, as the press writes a name it has no
 English for), with a warning naming each. English with Chinese in it ships only when every route
 failed, and then the paragraph is marked."""
@@ -53,20 +53,16 @@ def _is_word(character: str) -> bool:
 
 def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
     """What the code checks find wrong with one translated paragraph."""
-    problems = _unspliceable(source, english, glossary)
+    problems = _wrong_facts(source, english, glossary)
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
-    return problems
+    return problems + length_problems(source, english)
 
 
-def _unspliceable(source: str, english: str, glossary: Glossary) -> list[str]:
-    """The problems no span splice can mend: names, numbers, length."""
-    return [
-        *glossary_problems(source, english, glossary),
-        *number_problems(source, english),
-        *length_problems(source, english),
-    ]
+def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
+    """The names and numbers the English gets wrong: what a sample is asked for to set right."""
+    return [*glossary_problems(source, english, glossary), *number_problems(source, english)]
 
 
 @dataclass
@@ -108,21 +104,28 @@ def _resampled(
     log: RepairLog,
     document: str,
 ) -> str:
-    """``english``, or the sample (up to ``RESAMPLES``) that fails fewer checks, when a problem
-    no span splice can mend survives the re-ask; the first sample that passes every check ends
-    the search."""
-    if not _unspliceable(source, english, glossary):
+    """``english``, or a sample (up to ``RESAMPLES``) that gets more names and numbers right and
+    fails no more checks in all, when a name or a number is still wrong after the re-ask; a
+    sample with every name and number right ends the search.
+
+    Measured on the 300 WMT21 segments with the local model: resampling for the length check
+    too (a translation over six times the source's length) swapped fluent translations of
+    name-heavy sentences for shorter, worse ones (chrF++ 45.0 to 44.7, paired p = 0.04, with
+    numbers kept 0.85 to 0.89), so length alone asks for no sample."""
+    if not _wrong_facts(source, english, glossary):
         return english
-    best, best_count, best_log = english, len(paragraph_problems(source, english, glossary)), None
+    best, best_log = english, None
     for seed in range(1, RESAMPLES + 1):
         problems = paragraph_problems(source, best, glossary)
         fixes = RepairLog()  # the number fixes of a sample count only if it is kept
         log.reasks += 1  # a sample is asked with the problems shown, like the re-ask
         sample = _fix_numbers(key, source, retranslate(problems, seed), document, fixes)
-        count = len(paragraph_problems(source, sample, glossary))
-        if count < best_count:
-            best, best_count, best_log = sample, count, fixes
-        if best_count == 0:
+        wrong = len(_wrong_facts(source, sample, glossary))
+        if wrong < len(_wrong_facts(source, best, glossary)) and len(
+            paragraph_problems(source, sample, glossary)
+        ) <= len(problems):
+            best, best_log = sample, fixes
+        if wrong == 0 and best is sample:
             break
     if best_log is not None:
         log.resampled += 1
