@@ -36,7 +36,7 @@ from summarizer.tasks.translate_calls import (
     translate_chunk,
     translate_one,
 )
-from summarizer.tasks.translate_repair import paragraph_problems, repair
+from summarizer.tasks.translate_repair import RESAMPLE_TEMPERATURE, paragraph_problems, repair
 
 CONTEXT_CHARS = 300
 
@@ -147,7 +147,9 @@ def translate(
                 source,
                 translated[key],
                 run.glossary,
-                partial(translate_one, run, key, source, before, after),
+                partial(
+                    translate_one, run, key, source, before, after, temperature=RESAMPLE_TEMPERATURE
+                ),
                 partial(_translate_span, run),
                 run.repairs,
                 document,

@@ -93,9 +93,10 @@ def _translate_items(
     after: str,
     problems: list[str] | None = None,
     seed: int = 0,
+    temperature: float = SAMPLE_TEMPERATURE,
 ) -> dict[str, str]:
-    """The items translated in one JSON call; ``seed`` > 0 asks for a sample at temperature (a
-    candidate for the consensus: no re-ask, a sample that fails is no candidate), 0 for the
+    """The items translated in one JSON call; ``seed`` > 0 asks for a sample at ``temperature``
+    (a candidate for the consensus: no re-ask, a sample that fails is no candidate), 0 for the
     model's likeliest reply."""
     expected = [key for key, _ in items]
     prompt = render(
@@ -118,14 +119,19 @@ def _translate_items(
             max_reasks=0 if seed else run.max_reasks,
             max_tokens=max_tokens,
             validate=_expect_ids(expected),
-            temperature=SAMPLE_TEMPERATURE if seed else 0.0,
+            temperature=temperature if seed else 0.0,
             seed=seed,
         )
     )
 
 
 def _translate_plain(
-    run: TranslationRun, key: str, text: str, problems: list[str] | None = None, seed: int = 0
+    run: TranslationRun,
+    key: str,
+    text: str,
+    problems: list[str] | None = None,
+    seed: int = 0,
+    temperature: float = SAMPLE_TEMPERATURE,
 ) -> str:
     """One paragraph, plain text. No neighbouring text: measured on the 1.5B model, context
     paragraphs got translated along with the paragraph and once the instructions were echoed.
@@ -152,8 +158,8 @@ def _translate_plain(
         )
     english = ""
     for attempt in range(run.max_reasks + 1):
-        temperature = SAMPLE_TEMPERATURE if seed else 0.0 if attempt == 0 else 0.4
-        english = _plain_reply(run, prompt, text, temperature, seed + attempt)
+        heat = temperature if seed else 0.0 if attempt == 0 else 0.4
+        english = _plain_reply(run, prompt, text, heat, seed + attempt)
         if english:
             run.reasks += attempt
             break
@@ -190,12 +196,13 @@ def translate_one(
     after: str,
     problems: list[str] | None = None,
     seed: int = 0,
+    temperature: float = SAMPLE_TEMPERATURE,
 ) -> str:
     """One paragraph again, alone; ``problems`` are the checks it failed, shown to the model.
-    ``seed`` > 0 asks for a sample at temperature instead of the likeliest reply."""
+    ``seed`` > 0 asks for a sample at ``temperature`` instead of the likeliest reply."""
     if run.mode == "paragraphs":
-        return _translate_plain(run, key, text, problems, seed)
-    return _translate_items(run, [(key, text)], before, after, problems, seed)[key]
+        return _translate_plain(run, key, text, problems, seed, temperature)
+    return _translate_items(run, [(key, text)], before, after, problems, seed, temperature)[key]
 
 
 def translate_chunk(
