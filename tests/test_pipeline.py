@@ -130,6 +130,20 @@ def test_a_sample_that_passes_the_checks_replaces_a_reask_that_did_not() -> None
     )
 
 
+def test_of_two_samples_that_fix_the_name_the_one_closest_to_the_draft_is_kept() -> None:
+    article = article_from_text("英伟达的销售额在第三季度增长了25%。", name="t")
+    draft = "Sales grew 25% in the third quarter."  # the name dropped, in the re-ask too
+    replies = {
+        1: "NVIDIA reported that its revenue went up by 25% over the July quarter.",
+        2: "NVIDIA's sales grew 25% in the third quarter.",
+    }
+
+    fake = FakeBackend(responder=lambda request: replies.get(request.seed, draft))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == replies[2] and all(c.passed for c in result.checks)
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2]
+
+
 def test_clean_translation_passes_checks() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     good = json.dumps(
