@@ -232,16 +232,7 @@ def _whole_headline(value: str) -> str:
     last = re.sub(r"[^\w']", "", tokens[-1]) if tokens else ""
     if last.casefold() in DANGLING_WORDS:
         raise ValueError(f"headline stops mid-phrase at {last!r}; write it whole")
-    if is_question(value):
-        raise ValueError(
-            "headline asks a question; state the article's main claim as a plain statement"
-        )
     return value
-
-
-def is_question(text: str) -> bool:
-    """Whether ``text`` ends with a question mark (closing quotes and brackets aside)."""
-    return text.strip().rstrip("\"'”’)]").endswith(("?", "？"))
 
 
 class OverviewDraft(StrictModel):

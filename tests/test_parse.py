@@ -11,10 +11,10 @@ from summarizer.schemas import OverviewDraft, StanceDraft
 from summarizer.structured.parse import extract_json, parse_reply
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.overview_repair import (
+    headline_statement,
     repair_overview,
     shorten_headline,
     stated_headline,
-    trim_overview,
     trim_tldr,
     whole_sentences,
     with_full_stop,
@@ -208,45 +208,26 @@ def test_what_code_cannot_fix_still_fails() -> None:
         )
 
 
-def test_a_question_headline_becomes_a_statement_without_a_reask() -> None:
+def test_a_question_headline_is_valid_and_becomes_a_statement_by_code() -> None:
     # seed003 with summarize@v3 on the local model: the article states a claim, the headline
-    # asked, and asked again the model wrote the same question.
+    # asked, and asked again the model wrote the same question; so it costs no re-ask.
     question = "US President Trump's Export Ban on High-End Chips: A Compromise or a Strategy?"
     tldr = "Trump's H200 deal is a calculated grab. China saw through it."
     fake = FakeBackend(replies=[_overview(question, tldr)])
-    result = complete_structured(
-        fake,
-        _summary_prompt(),
-        OverviewDraft,
-        model="fake",
-        repair=repair_overview,
-        trim=trim_overview,
-    )
-    assert result.value.headline == "Trump's H200 deal is a calculated grab"
-    assert len(fake.history) == 1 and result.reasks == 0
-    assert len(result.repairs) == 1 and question in result.repairs[0]
-
-
-def test_without_a_trim_a_question_headline_is_asked_again() -> None:
-    question = "Trump's chip deal: a compromise or a strategy?"
-    fake = FakeBackend(
-        replies=[_overview(question), _overview("Trump's chip deal is no compromise")]
-    )
     result = complete_structured(fake, _summary_prompt(), OverviewDraft, model="fake")
-    assert result.value.headline == "Trump's chip deal is no compromise" and result.reasks == 1
-    assert "asks a question" in fake.history[1].messages[-1]["content"]
+    assert result.value.headline == question and len(fake.history) == 1
+    headline, note = headline_statement(result.value.headline, result.value.tldr)
+    assert headline == "Trump's H200 deal is a calculated grab"
+    assert note is not None and "asked a question" in note and question in note
 
 
-def test_after_the_reasks_code_states_what_the_question_headline_asked_about() -> None:
-    question = "Trump's chip deal: a compromise or a strategy?"
-    tldr = "Trump's H200 deal is a calculated grab, not a compromise. China saw through it."
-    fake = FakeBackend(replies=[_overview(question, tldr)] * 3)
-    result = complete_structured(
-        fake, _summary_prompt(), OverviewDraft, model="fake", repair=repair_overview
+def test_a_question_nothing_can_replace_stays_and_is_said() -> None:
+    headline, note = headline_statement("Why?", "Who knows? Nobody.")
+    assert headline == "Why?" and note is not None and "nothing in the brief" in note
+    assert headline_statement("China curbs Nvidia chips", "It does.") == (
+        "China curbs Nvidia chips",
+        None,
     )
-    assert result.value.headline == "Trump's H200 deal is a calculated grab, not a compromise"
-    assert len(result.repairs) == 1 and "asked a question" in result.repairs[0]
-    assert question in result.repairs[0]
 
 
 @pytest.mark.parametrize(

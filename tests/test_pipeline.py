@@ -256,6 +256,18 @@ def test_a_headline_cut_off_mid_phrase_is_asked_again() -> None:
     assert "stops mid-phrase at 'the'" in fake.history[1].messages[-1]["content"]
 
 
+def test_a_question_headline_is_replaced_by_the_tldrs_claim_without_a_reask() -> None:
+    article = load_article(seed("004"))
+    question = _summary_reply(headline="Is China punishing Nvidia for Lutnick's words?")
+    fake = _summary_backend(question)
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    assert summary.headline == "Beijing discouraged purchases after remarks by Lutnick"
+    assert sum(r.prompt.startswith("summarize") for r in fake.history) == 1
+    assert any("headline asked a question" in w for w in summary.warnings)
+
+
 def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x") -> str:
     """A stance@v1 reply (the step that names a target when none is given)."""
     return json.dumps(

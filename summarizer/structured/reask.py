@@ -33,12 +33,10 @@ class ReasksExhausted(ParseError):
     """No valid reply after every re-ask. ``calls`` and ``reasks`` are what the attempt spent,
     so a caller that recovers (a fallback, a skipped sample) still counts them."""
 
-    def __init__(
-        self, message: str, *, last_reply: str, reason: str, calls: list[CallRecord], reasks: int
-    ):
+    def __init__(self, message: str, *, last_reply: str, reason: str, calls: list[CallRecord]):
         super().__init__(message, last_reply=last_reply, reason=reason)
         self.calls = calls
-        self.reasks = reasks
+        self.reasks = max(0, len(calls) - 1)  # every call after the first was a re-ask
 
 
 def calls_spent(exc: ParseError) -> list[CallRecord]:
@@ -151,7 +149,6 @@ def complete_structured(
         last_reply=last_error.last_reply,
         reason=last_error.reason,
         calls=calls,
-        reasks=max_reasks,
     )
 
 

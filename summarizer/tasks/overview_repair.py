@@ -1,9 +1,9 @@
-"""The summary draft corrected by code. Before any re-ask (a re-ask is a whole second reply): a
-TL;DR that runs long or stops mid-sentence keeps its whole sentences (or, when it is one whole
-sentence without its full stop, gets one), and a headline that asks a question gives way to the
-TL;DR's first sentence or to the statement before its colon. After the re-asks, as a last resort,
-a headline over its word limit is shortened at a word that can end a phrase. Code never invents
-words; it only drops or moves the model's own, and says so."""
+"""The summary draft corrected by code, never by inventing words: only dropping or moving the
+model's own, and saying so. Before any re-ask (a re-ask is a whole second reply): a TL;DR that
+runs long or stops mid-sentence keeps its whole sentences (or, when it is one whole sentence
+without its full stop, gets one). After the re-asks, as a last resort, a headline over its word
+limit is shortened at a word that can end a phrase. On the valid draft, a headline that asks a
+question gives way to the TL;DR's first sentence or to the statement before its colon."""
 
 from __future__ import annotations
 
@@ -11,13 +11,7 @@ import re
 from typing import Any
 
 from summarizer.ingest.sentences import split_sentences
-from summarizer.schemas import (
-    DANGLING_WORDS,
-    HEADLINE_MAX_WORDS,
-    SENTENCE_END,
-    TLDR_MAX_WORDS,
-    is_question,
-)
+from summarizer.schemas import DANGLING_WORDS, HEADLINE_MAX_WORDS, SENTENCE_END, TLDR_MAX_WORDS
 
 # Trailing marks a shortened headline should not end on.
 _TRAILING = re.compile(r"[\s,;:–—-]+$")
@@ -72,6 +66,27 @@ def with_full_stop(text: str, limit: int = TLDR_MAX_WORDS) -> str:
 MIN_STATEMENT_WORDS = 3
 
 
+def is_question(text: str) -> bool:
+    """Whether ``text`` ends with a question mark (closing quotes and brackets aside)."""
+    return text.strip().rstrip("\"'”’)]").endswith(("?", "？"))
+
+
+def headline_statement(headline: str, tldr: str) -> tuple[str, str | None]:
+    """``headline``, or a statement in its place when it asks a question (``stated_headline``),
+    with a note for the brief's warnings; a question nothing can replace stays, and the note says
+    so. Not a re-ask: asked again, the local model wrote the same question three times of three
+    (the README example's article)."""
+    if not is_question(headline):
+        return headline, None
+    stated = stated_headline(headline, tldr)
+    if not stated:
+        return headline, "headline asks a question, and nothing in the brief states a claim for it"
+    return (
+        stated,
+        f"headline asked a question; code put a statement in its place (the model's: {headline!r})",
+    )
+
+
 def stated_headline(headline: str, tldr: str) -> str:
     """A headline that states instead of asking: the TL;DR's first sentence without its full
     stop when it fits the headline's limit; else the words before the question's colon ("Chip
@@ -93,31 +108,14 @@ def stated_headline(headline: str, tldr: str) -> str:
 def repair_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``data`` (a summary draft's JSON) with its headline and TL;DR made to fit, and a note per
     change."""
-    fixed, notes = trim_overview(data)
-    headline = fixed.get("headline")
-    if isinstance(headline, str) and headline.strip() and headline == data.get("headline"):
+    fixed, notes = trim_tldr(data)
+    headline = data.get("headline")
+    if isinstance(headline, str) and headline.strip():
         shorter = shorten_headline(headline.strip())
         if shorter and shorter != headline.strip():
             fixed["headline"] = shorter
             notes.append(
                 f"headline shortened by code to {len(shorter.split())} words "
-                f"(the model's: {headline.strip()!r})"
-            )
-    return fixed, notes
-
-
-def trim_overview(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """``data`` with its TL;DR trimmed (``trim_tldr``) and a headline that asks a question
-    replaced by a statement (``stated_headline``), before any re-ask: asked again, the local
-    model wrote the same question three times out of three (the README example's article)."""
-    fixed, notes = trim_tldr(data)
-    headline, tldr = data.get("headline"), fixed.get("tldr")
-    if isinstance(headline, str) and is_question(headline) and isinstance(tldr, str):
-        stated = stated_headline(headline.strip(), tldr)
-        if stated:
-            fixed["headline"] = stated
-            notes.append(
-                f"headline asked a question; code put a statement in its place "
                 f"(the model's: {headline.strip()!r})"
             )
     return fixed, notes

@@ -32,7 +32,7 @@ from summarizer.schemas import (
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
-from summarizer.tasks.overview_repair import repair_overview, trim_overview
+from summarizer.tasks.overview_repair import headline_statement, repair_overview, trim_tldr
 from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
 
 MAX_ARTICLE_TOKENS = 5000
@@ -295,10 +295,12 @@ def summarize(
         max_reasks=max_reasks,
         max_tokens=700,
         repair=repair_overview,
-        trim=trim_overview,
+        trim=trim_tldr,
     )
     draft = result.value
     warnings += [f"summary: {note}" for note in result.repairs]
+    headline, note = headline_statement(draft.headline.strip(), draft.tldr)
+    warnings += [f"summary: {note}"] if note else []
     key_points, point_calls, point_reasks = _key_points(view, backend, model, max_reasks)
     figures, figure_problems = _grounded_figures(draft, article, english)
     figures += _key_point_figures(key_points, figures)
@@ -308,7 +310,7 @@ def summarize(
     ]
     warnings += [f"summary check: {d}" for c in checks for d in c.details]
     return Summary(
-        headline=draft.headline.strip(),
+        headline=headline,
         tldr=draft.tldr.strip(),
         key_points=key_points,
         entities=_entities(draft, article, english, glossary),
