@@ -35,15 +35,19 @@ from collections.abc import Sequence
 SAMPLE_TEMPERATURE = 0.7
 
 
-def agreement(candidates: Sequence[str]) -> list[float]:
-    """Each candidate's mean chrF++ against the other candidates (0 for a lone candidate)."""
+def similarity(candidate: str, other: str) -> float:
+    """chrF++ of ``candidate`` against ``other``, 0 to 100."""
     from sacrebleu.metrics.chrf import CHRF
 
-    chrf = CHRF(word_order=2)
+    return float(CHRF(word_order=2).sentence_score(candidate, [other]).score)
+
+
+def agreement(candidates: Sequence[str]) -> list[float]:
+    """Each candidate's mean chrF++ against the other candidates (0 for a lone candidate)."""
     scores = []
     for index, candidate in enumerate(candidates):
         others = [c for j, c in enumerate(candidates) if j != index]
-        total = sum(chrf.sentence_score(candidate, [other]).score for other in others)
+        total = sum(similarity(candidate, other) for other in others)
         scores.append(total / len(others) if others else 0.0)
     return scores
 
