@@ -26,6 +26,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\g<p>: the English is \g<x> times as long as the original; it may repeat or add text",
         ),
         (
+            r"^translation check failed: (?P<p>p\d+): the English says '(?P<w>.+)' (?P<n>\d+) "
+            r"times: it repeats itself$",
+            r"\g<p>: the English repeats itself (\g<n> times: \g<w>…); check this paragraph",
+        ),
+        (
             r"^(?P<p>p\d+): Chinese left in the English after every repair route: (?P<z>.+)$",
             r"\g<p>: some Chinese could not be translated (\g<z>)",
         ),

@@ -514,6 +514,16 @@ def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
             "",
         ),
         ("Line one.\n\nLine two stays.", "Line one.\n\nLine two stays."),
+        (  # the re-ask's notes said back, after the translation
+            "The US asked China to close its consulate in Houston.\nA previous translation of "
+            "this paragraph had these problems: 23 from the source is missing. Avoid them.",
+            "The US asked China to close its consulate in Houston.",
+        ),
+        (
+            "As with the previous translation, the original paragraph had some issues. Here is "
+            "the corrected version:\n\nPost-90s savers are not leaving Yu'E Bao.",
+            "Post-90s savers are not leaving Yu'E Bao.",
+        ),
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:
@@ -537,6 +547,83 @@ def test_translation_repeating_its_context_is_flagged() -> None:
         "This is wanting it both ways. First, we need to understand what the H200 chip is."
     )
     assert length_problems(source, repeated)
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "repeats"),
+    [
+        (  # the model's: four suppliers listed twice, the source names them once
+            "H200的供應鏈不僅涉及臺積電代工,緯創、鴻海、廣達等臺灣廠商也都為英偉達供貨。",
+            "NVIDIA's supply chain includes not only TSMC, Wistron, Hon Hai, and Quanta Taiwanese "
+            "companies, but also other Taiwanese companies such as TSMC, Wistron, Hon Hai, and "
+            "Quanta.",
+            True,
+        ),
+        (  # a reference: the source names the office twice, so may the English
+            "爱沙尼亚警察和边防局的首席运营官亚历山大·林德表示，德国警察与爱沙尼亚警察和边防局已经联系。",
+            "The chief operating officer of the Police and Border Guard Board of Estonia, "
+            "Alexander Linde, said that the German police have contacted the Police and Border "
+            "Guard Board of Estonia.",
+            False,
+        ),
+        (  # a reference: three times, as the source says 内蒙古自治区 three times
+            "据内蒙古自治区纪委监委消息：经内蒙古自治区党委批准，内蒙古自治区纪委监委立案审查。",
+            "According to the Commission of Inner Mongolia Autonomous Region, as approved by the "
+            "Party Committee of Inner Mongolia Autonomous Region, the Commission of Inner Mongolia "
+            "Autonomous Region opened a case.",
+            False,
+        ),
+        (  # five words again is ordinary English
+            "法国之所以寻求成立太空部队，缘于特朗普要求起草成立太空军法案。",
+            "France sought to establish a space force because Trump asked for a bill to establish "
+            "a space force.",
+            False,
+        ),
+    ],
+)
+def test_english_that_repeats_itself_more_than_the_source_is_flagged(
+    source: str, english: str, repeats: bool
+) -> None:
+    from summarizer.grounding.checks import repetition_problems
+
+    assert bool(repetition_problems(source, english)) is repeats
+
+
+def test_a_sentence_the_model_wrote_twice_is_dropped_by_code() -> None:
+    source = "中国通知美国关闭其驻成都总领事馆是正常反制措施，符合外交惯例。"
+    looped = (
+        "China will close the US consulate in Chengdu as a normal countermeasure. This is a "
+        "normal countermeasure to the United States' actions. This is a normal countermeasure to "
+        "the United States' actions.\nIt follows diplomatic practice."
+    )
+    article = article_from_text(source, name="t")
+    fake = FakeBackend(responder=lambda request: looped)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == (
+        "China will close the US consulate in Chengdu as a normal countermeasure. This is a "
+        "normal countermeasure to the United States' actions.\nIt follows diplomatic practice."
+    )
+    assert len(fake.history) == 1  # set right by code, no re-ask
+    assert result.warnings == ["p1: 1 sentence(s) the model wrote twice dropped"]
+
+
+def test_a_translation_that_repeats_a_list_is_asked_again() -> None:
+    article = article_from_text("緯創、鴻海、廣達等臺灣廠商也都為英偉達供貨。", name="t")
+    replies = iter(
+        [
+            "Taiwanese makers such as Wistron, Hon Hai and Quanta supply NVIDIA, and other "
+            "Taiwanese makers such as Wistron, Hon Hai and Quanta.",
+            "Taiwanese makers such as Wistron, Hon Hai and Quanta also supply NVIDIA.",
+        ]
+    )
+    fake = FakeBackend(responder=lambda request: next(replies))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == (
+        "Taiwanese makers such as Wistron, Hon Hai and Quanta also supply NVIDIA."
+    )
+    told = fake.history[1].messages[-1]["content"]
+    assert "repeats itself" in told and "makers such as wistron hon" in told
+    assert all(c.passed for c in result.checks)
 
 
 def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> None:

@@ -47,4 +47,11 @@ def test_warnings_are_said_in_plain_words() -> None:
     assert reader_warning("summary check: figure '25%' cited p7 but is in p5; corrected") == (
         "the figure 25% is from p5, not p7; corrected"
     )
+    assert reader_warning(
+        "translation check failed: p24: the English says 'such as tsmc wistron hon hai and' 2 "
+        "times: it repeats itself"
+    ) == (
+        "p24: the English repeats itself (2 times: such as tsmc wistron hon hai and…); "
+        "check this paragraph"
+    )
     assert reader_warning("something new") == "something new"

@@ -1,5 +1,6 @@
 """Plain-text model replies made clean: what a small model wraps around a translation (fences,
-"Here is the translation:", notes, quotation marks) taken off, and an echoed prompt refused."""
+"Here is the translation:", notes, quotation marks, the re-ask's notes said back) taken off, and
+an echoed prompt refused."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ _PREAMBLE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
+# A line that says back what a re-ask told the model ("A previous translation of this paragraph
+# had these problems: 23 from the source is missing. Avoid them."), or talks about it: seen in the
+# local model's WMT21 replies, where the echo even passed the number check it quoted.
+_FEEDBACK_ECHO = re.compile(r"previous translation|had these problems", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -30,6 +35,7 @@ def clean_plain_reply(reply: str) -> str:
     text = _FENCE.sub("", reply.strip()).strip()
     if any(marker in text.upper() for marker in _PROMPT_MARKERS):
         return ""
+    text = "\n".join(line for line in text.splitlines() if not _FEEDBACK_ECHO.search(line)).strip()
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     if len(blocks) > 1 and _PREAMBLE.match(blocks[0]):
         blocks = blocks[1:]

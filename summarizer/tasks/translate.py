@@ -12,6 +12,7 @@ from summarizer.grounding.checks import (
     glossary_problems,
     length_problems,
     number_problems,
+    repetition_problems,
     untranslated_chinese,
 )
 from summarizer.grounding.dateline import without_datelines
@@ -193,6 +194,7 @@ def _assemble(
         ("numbers_preserved", number_problems),
         ("no_chinese_left", lambda s, e: [f"untranslated: {x}" for x in untranslated_chinese(e)]),
         ("length_plausible", length_problems),
+        ("no_repetition", repetition_problems),
     ):
         details = [f"{p.id}: {problem}" for p in paragraphs for problem in finder(p.source, p.text)]
         checks.append(Check(name=name, passed=not details, details=details))

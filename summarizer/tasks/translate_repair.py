@@ -1,21 +1,28 @@
 """Checks that fix, not only flag: number slips of a known kind (an amount off by a power of
-ten, a month the article never gives) are set right by code; a translated paragraph that still
-fails the code checks is asked again once with the problems shown; when a name or a number is
-still wrong after that, a few samples at temperature are asked for and the one that gets most of
-them right is kept; Chinese still left is translated span by span and spliced in, and
-what the model still cannot translate is romanised (pinyin, as the press writes a name it has no
-English for), with a warning naming each. English with Chinese in it ships only when every route
-failed, and then the paragraph is marked."""
+ten, a month the article never gives) and a sentence written twice are set right by code; a
+translated paragraph that still fails the code checks (a run of words said more often than the
+source repeats anything among them) is asked again once with the problems shown; when a name or
+a number is still wrong after that, a few samples at temperature are asked for and the one that
+gets most of them right is kept; Chinese still left is translated span by span and spliced in,
+and what the model still cannot translate is romanised (pinyin, as the press writes a name it
+has no English for), with a warning naming each. English with Chinese in it ships only when
+every route failed, and then the paragraph is marked."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summarizer.grounding.checks import (
+    REPEAT_WORDS,
     glossary_problems,
     length_problems,
+    normalize_for_match,
     number_problems,
+    repetition_problems,
+    source_repeats,
     untranslated_chinese,
 )
 from summarizer.grounding.glossary import Glossary
@@ -34,6 +41,7 @@ Retranslate = Callable[[list[str], int], str]
 RESAMPLES = 2
 RESAMPLE_TEMPERATURE = 0.3
 TranslateSpan = Callable[[str, str], str]
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
 def splice(english: str, span: str, replacement: str) -> str:
@@ -60,7 +68,7 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
-    return problems + length_problems(source, english)
+    return problems + length_problems(source, english) + repetition_problems(source, english)
 
 
 def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
@@ -76,11 +84,33 @@ class RepairLog:
     warnings: list[str] = field(default_factory=list)
 
 
-def _fix_numbers(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
-    """``english`` with the number slips code can set right (``grounding.number_repair``): an
+def drop_repeated_sentences(source: str, english: str) -> tuple[str, int]:
+    """``english`` without the sentences it says again word for word (a loop of the model's),
+    unless the source repeats itself as often; and how many were dropped."""
+    pieces = _SENTENCE_GAP.split(english)  # sentence, gap, sentence, gap, ...
+    allowed = max(source_repeats(source), 1)
+    said: Counter[str] = Counter()
+    kept: list[str] = []
+    dropped = 0
+    for gap, sentence in zip(["", *pieces[1::2]], pieces[0::2], strict=True):
+        words = normalize_for_match(sentence)
+        said[words] += 1
+        if len(sentence.split()) >= REPEAT_WORDS and said[words] > allowed:
+            dropped += 1
+            continue
+        kept.append((gap if kept else "") + sentence)
+    return "".join(kept), dropped
+
+
+def _fix_by_code(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
+    """``english`` with the slips code can set right: a sentence written twice
+    (``drop_repeated_sentences``), and the number slips of ``grounding.number_repair``: an
     amount a misread 万 or 亿 put off by a power of ten, a month or a year the article never
     gives. Done before any re-ask, which rarely fixes them (the model makes the same slip
     again); each rewrite is reported, since it changes the model's English."""
+    english, repeated = drop_repeated_sentences(source, english)
+    if repeated:
+        log.warnings.append(f"{key}: {repeated} sentence(s) the model wrote twice dropped")
     english, resized = rescale_amounts(source, english)
     english, redated = drop_invented_months(source, english, document)
     english, unyeared = drop_invented_years(source, english, document)
@@ -124,7 +154,7 @@ def _resampled(
     for seed in range(1, RESAMPLES + 1):
         fixes = RepairLog()  # the number fixes of a sample count only if it is kept
         log.reasks += 1  # a sample is asked with the problems shown, like the re-ask
-        sample = _fix_numbers(key, source, retranslate(problems, seed), document, fixes)
+        sample = _fix_by_code(key, source, retranslate(problems, seed), document, fixes)
         wrong = len(_wrong_facts(source, sample, glossary))
         if wrong < wrong_now and len(paragraph_problems(source, sample, glossary)) <= len(problems):
             kept.append((wrong, -similarity(sample, english), sample, fixes))
@@ -149,11 +179,11 @@ def repair(
 ) -> str:
     """The best English for ``source`` that the routes below can reach from ``english``.
     ``document``: the whole article's source text (what it says of months)."""
-    english = _fix_numbers(key, source, english, document or source, log)
+    english = _fix_by_code(key, source, english, document or source, log)
     problems = paragraph_problems(source, english, glossary)
     if problems:
         log.reasks += 1
-        retry = _fix_numbers(key, source, retranslate(problems, 0), document or source, log)
+        retry = _fix_by_code(key, source, retranslate(problems, 0), document or source, log)
         if len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)

@@ -93,6 +93,7 @@ const PLAIN = {
   numbers_preserved: "a number of the source is missing or changed",
   no_chinese_left: "Chinese characters are left in the English",
   length_plausible: "the English looks too short or too long for the source",
+  no_repetition: "the English repeats itself",
 };
 function paragraphProblems(brief) {
   const found = {};
