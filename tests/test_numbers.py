@@ -132,3 +132,50 @@ def test_a_day_of_the_month_may_be_an_ordinal() -> None:
 )
 def test_more_than_and_kilo_units(text: str, value: str) -> None:
     assert extract_quantities(text) == {Quantity("number", value)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the last Sunday of July", {("date", "????-07-??")}),
+        ("by mid-May, cases fell", {("date", "????-05-??")}),
+        ("appointed in February this year", {("date", "????-02-??")}),
+        ("Theresa May said it may rain", set()),
+        ("the post-90s generation", {("number", "90")}),
+        ("a film of the 1980s and the 1980's", {("number", "80"), ("number", "1980")}),
+        ("820,000kW and 7nm chips", {("number", "820000"), ("number", "7")}),
+        ("5G phones and the 910B", set()),
+        ("at 5:07 PM", {("number", "5"), ("number", "17"), ("number", "7")}),
+        ("at 8 a.m.", {("number", "8")}),
+    ],
+)
+def test_months_decades_units_and_clock_times_in_english(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert extract_quantities(text, words=True) == {Quantity(k, v) for k, v in expected}
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "missing"),
+    [
+        # WMT21 references the check once called wrong (their numbers are all there):
+        ("每年7月最后一个星期日是俄罗斯海军节。", "Navy Day is the last Sunday of July.", []),
+        ("至5月中旬，病例回落", "by mid-May, cases fell", []),
+        ("当地时间25日下午5时", "at 5:00 p.m. local time on July 25th", []),
+        ("在26日启用", "to open it on July 26", []),
+        ("“90后”更倾向于", "the post-90s generation prefers", []),
+        ("上世纪80年代的影片", "the 1980's film", []),
+        ("总装机82万千瓦", "a capacity of 820,000kW", []),
+        ("7月13日17时07分", "on July 13, at 5:07 PM", []),
+        ("7月", "on July 26", []),
+        # ...and what it must still catch:
+        ("在26日启用", "to open it on July 25", ["26"]),
+        ("7月13日17时07分", "on July 13, at 7:07 AM", ["17"]),
+        ("总装机82万千瓦", "a capacity of 82 megawatts", ["820000"]),
+        ("每年7月", "every June", ["????-07-??"]),
+    ],
+)
+def test_the_number_check_reads_what_translators_write(
+    source: str, english: str, missing: list[str]
+) -> None:
+    assert [str(q) for q in missing_quantities(source, english)] == missing

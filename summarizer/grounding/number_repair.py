@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from summarizer.grounding.numbers import (
+    BARE_DAY,
     Quantity,
     canonical,
     english_amounts,
@@ -46,8 +47,7 @@ class NumberFix:
 # How far off a misread 万 or 亿 puts an amount: 17.5亿 is 1.75 billion, not 17.5 billion (x10);
 # 16万 is 160,000, not 16,000 (x0.1); 1.5万亿 is 1.5 trillion, not 15 billion (x0.01).
 _SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
-# A day with no month before it (当地时间26日, 25日举行) and a month anywhere (7月, 七月).
-_BARE_DAY = re.compile(r"(?<![月\d])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
+# A month anywhere (7月, 七月); a day with no month before it is ``BARE_DAY``.
 _MONTH = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
@@ -93,7 +93,7 @@ def drop_invented_months(source: str, english: str, document: str) -> tuple[str,
     to what ``source`` says of that day, and what was rewritten: the source's date when it gives
     that day whole (7月25日: "December 25" → "July 25"), else the day alone (26日: "June 26" →
     "the 26th")."""
-    days = {int(m.group("d")) for m in _BARE_DAY.finditer(source)}
+    days = {int(m.group("d")) for m in BARE_DAY.finditer(source)}
     whole: dict[int, set[Quantity]] = {}
     for quantity in extract_quantities(source):
         given = quantity.value.split("-")[2] if quantity.kind == "date" else ""
@@ -118,7 +118,7 @@ def drop_invented_years(source: str, english: str, document: str) -> tuple[str, 
     """``english`` with the year taken off each date that ``source`` gives without one (7月13日,
     13日) when ``document`` (the whole article) never names that year ("July 13, 2023" → "July
     13"), and what was rewritten. A year the article gives anywhere stands."""
-    days = {int(m.group("d")) for m in _BARE_DAY.finditer(source)}
+    days = {int(m.group("d")) for m in BARE_DAY.finditer(source)}
     for quantity in extract_quantities(source):
         year, _, day = quantity.value.split("-") if quantity.kind == "date" else ("", "", "")
         if year == "????" and day.isdigit():

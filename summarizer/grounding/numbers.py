@@ -89,7 +89,21 @@ _EN_DATE_DMY = re.compile(
     rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?(?:,?\s+(?P<y>\d{{4}}))?\b"
 )
 _EN_MONTH_YEAR = re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b")
+# A month on its own ("in July", "mid-May", "the last Sunday of July"): full names only, and May
+# only where a date cue comes before it ("Theresa May", "May I" are no dates).
+_EN_MONTH_ALONE = re.compile(
+    r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b|\b(?:in|of|since|until|by|from|to|early|late|mid|end)[ -](?P<may>May)\b"
+)
 _DIGIT = re.compile(r"\d")
+# A time of day in the 12-hour clock ("5:07 PM", "8 a.m."): 17时07分 is 5:07 PM, so the hour
+# counts on the 24-hour clock too.
+_CLOCK = re.compile(
+    r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?m\b\.?", re.I
+)
+# A decade: "the 1980s", "1980's", "post-90s" (80年代, 90后): the two digits, and the year when
+# the century is written.
+_DECADE = re.compile(r"(?<![\w.,])(?P<c>1[89]|20)?(?P<d>\d0)['’]?s\b")
 # Only a hint (a false alarm just runs the date patterns); without a leading \b the regex engine
 # can jump from one candidate first letter to the next instead of trying every position.
 _MONTH_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
@@ -99,10 +113,13 @@ _ISO_DATE = re.compile(r"\b(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\b"
 # may stand between the number and its unit: 600多万 is over 6 million, 250余万 over 2.5 million.
 # 千 of a unit is not a thousand: 82万千瓦 is 820,000 kilowatts (千瓦), 3千米 three kilometres.
 _KILO = r"千(?![瓦米克伏卡焦帕])"
+# A unit written against the number ("820,000kW", "7nm", "5km"); other letters there make a name.
+_UNITS = r"[kmgt]?wh?|[kcmn]m|[km]g|ml|[kmg]?hz"
 _NUMBER = re.compile(
     rf"(?<![A-Za-z\d.,])(?P<pre>百分之)?(?P<n>{_NUM})(?:\s*(?:[多余餘]\s*)?(?P<cn>(?:[十百万萬亿億]|{_KILO})+))?"
     rf"(?:\s*(?P<pct>%|％|percent(?:age points?)?\b|per cent\b|个百分点|個百分點))?"
-    rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?:st|nd|rd|th)?(?![A-Za-z\d])",
+    rf"(?:\s*(?P<en>thousand|million|billion|trillion|bn\b))?(?:st|nd|rd|th|{_UNITS})?"
+    r"(?![A-Za-z\d])",
     re.IGNORECASE,
 )
 # Chinese numerals, read only where they are surely figures (a bare 十分 or 千万 is an adverb,
@@ -157,15 +174,20 @@ def _date(year: str | None, month: int, day: str | None) -> Quantity | None:
 
 def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
     """Record the dates in ``text`` and blank them out so their digits are not counted twice."""
-    if not _DIGIT.search(text):
-        return text
     # The month-name patterns are the slow ones: try them only where a month name may be.
     english_months = bool(_MONTH_HINT.search(text))
+    if not english_months and not _DIGIT.search(text):
+        return text
     patterns: list[tuple[re.Pattern[str], bool]] = [
         (_ISO_DATE, False),
         *([(_CN_DATE, False)] if "月" in text else []),
         *(
-            [(_EN_DATE_MDY, True), (_EN_DATE_DMY, True), (_EN_MONTH_YEAR, True)]
+            [
+                (_EN_DATE_MDY, True),
+                (_EN_DATE_DMY, True),
+                (_EN_MONTH_YEAR, True),
+                (_EN_MONTH_ALONE, True),
+            ]
             if english_months
             else []
         ),
@@ -174,7 +196,8 @@ def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
 
         def replace(match: re.Match[str], english: bool = english) -> str:
             groups = match.groupdict()
-            month = _MONTHS[groups["mon"].lower()] if english else int(groups["m"])
+            name = groups.get("mon") or groups.get("may") or ""
+            month = _MONTHS[name.lower()] if english else int(groups["m"])
             quantity = _date(groups.get("y"), month, groups.get("d"))
             if quantity is None:
                 return match.group(0)
@@ -188,6 +211,33 @@ def _take_dates(text: str, found: set[Quantity], years_as_numbers: bool) -> str:
         for match in _CN_YEAR.finditer(text):
             found.add(Quantity("number", match.group("y")))
     return text
+
+
+def _take_decades(text: str, found: set[Quantity]) -> str:
+    """Record the decades in ``text`` ("1980s": 80 and 1980) and blank them out."""
+
+    def replace(match: re.Match[str]) -> str:
+        found.add(Quantity("number", match.group("d")))
+        if match.group("c"):
+            found.add(Quantity("number", match.group("c") + match.group("d")))
+        return " " * len(match.group(0))
+
+    return _DECADE.sub(replace, text)
+
+
+def _take_clock_times(text: str, found: set[Quantity]) -> str:
+    """Record the 12-hour clock times in ``text`` (the hour as written and on the 24-hour clock,
+    and the minutes) and blank them out."""
+
+    def replace(match: re.Match[str]) -> str:
+        hour = int(match.group("h"))
+        found.add(Quantity("number", str(hour)))
+        found.add(Quantity("number", str(hour % 12 + (12 if match.group("half") in "pP" else 0))))
+        if match.group("min"):
+            found.add(Quantity("number", str(int(match.group("min")))))
+        return " " * len(match.group(0))
+
+    return _CLOCK.sub(replace, text)
 
 
 def _chinese_value(numeral: str) -> Decimal | None:
@@ -231,6 +281,9 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
     rest = _take_dates(text, found, years_as_numbers=words)
     if _CN_NUMERAL_HINT.search(rest):
         rest = _take_chinese_numerals(rest, found)
+    if "0s" in rest or "0's" in rest or "0’s" in rest:
+        rest = _take_decades(rest, found)
+    rest = _take_clock_times(rest, found)
     for match in _NUMBER.finditer(rest):
         value = _decimal(match.group("n"))
         if value is None:
@@ -254,14 +307,28 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
 
 
 def _date_matches(needed: Quantity, available: frozenset[Quantity]) -> bool:
+    """``available`` states the date: the same month and day, the year may be left out; a month
+    alone (7月, "July") is stated by any date in that month."""
     year, month, day = needed.value.split("-")
     for have in available:
         if have.kind != "date":
             continue
         h_year, h_month, h_day = have.value.split("-")
-        if h_month == month and h_day == day and (h_year == year or "????" in (h_year, year)):
+        if (
+            h_month == month
+            and (h_day == day or day == "??")
+            and (h_year == year or "????" in (h_year, year))
+        ):
             return True
     return False
+
+
+def _day_stated(day: str, available: frozenset[Quantity]) -> bool:
+    """A day of the month the source gives alone (26日) is stated by a date on that day ("July
+    26"): a translator adds the month a wire story leaves to its dateline."""
+    return any(
+        have.kind == "date" and have.value.split("-")[2] == f"{int(day):02d}" for have in available
+    )
 
 
 def missing_quantities(source: str, target: str) -> list[Quantity]:
@@ -273,8 +340,24 @@ def missing_quantities(source: str, target: str) -> list[Quantity]:
             continue
         if needed.kind == "date" and _date_matches(needed, available):
             continue
+        if (
+            needed.kind == "number"
+            and needed.value in _bare_days(source)
+            and _day_stated(needed.value, available)
+        ):
+            continue
         missing.append(needed)
     return missing
+
+
+# A day of the month without its month: 26日 (a wire story leaves the month to its dateline).
+BARE_DAY = re.compile(r"(?<![月\d.])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
+
+
+@lru_cache(maxsize=4096)
+def _bare_days(source: str) -> frozenset[str]:
+    """The days of the month ``source`` gives without a month (26日, not 7月26日)."""
+    return frozenset(str(int(m.group("d"))) for m in BARE_DAY.finditer(source))
 
 
 _MONTH_TITLES = [
