@@ -144,6 +144,21 @@ def test_of_two_samples_that_fix_the_name_the_one_closest_to_the_draft_is_kept()
     assert [r.seed for r in fake.history] == [0, 0, 1, 2]
 
 
+def test_a_sample_that_names_the_company_but_repeats_a_list_is_not_kept() -> None:
+    article = article_from_text("緯創、鴻海、廣達等臺灣廠商也都為英偉達供貨。", name="t")
+    dropped = "Taiwanese makers such as Wistron, Hon Hai and Quanta are suppliers too."
+    looped = (
+        "NVIDIA's suppliers include Taiwanese makers such as Wistron, Hon Hai and Quanta, and "
+        "other Taiwanese makers such as Wistron, Hon Hai and Quanta."
+    )
+    fake = FakeBackend(responder=lambda request: looped if request.seed else dropped)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == dropped
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2]  # both samples asked, neither kept
+    failed = {c.name for c in result.checks if not c.passed}
+    assert failed == {"glossary_names"}  # what is wrong is said; no repetition was shipped
+
+
 def test_clean_translation_passes_checks() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     good = json.dumps(
