@@ -18,7 +18,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"^translation check failed: (?P<p>p\d+): (?P<zh>\S+) should be rendered as '(?P<en>.+)'$",
-            r"\g<p>: the name \g<zh> may not be rendered as \g<en>, the name the press uses",
+            r"\g<p>: the name \g<zh> is not given as \g<en>, the name the press uses; check it",
         ),
         (
             r"^translation check failed: (?P<p>p\d+): translation is (?P<x>[\d.]+)x the source "

@@ -42,7 +42,7 @@ def test_warnings_are_said_in_plain_words() -> None:
         reader_warning(
             "translation check failed: p24: 英伟达/英偉達 should be rendered as 'NVIDIA'"
         )
-        == "p24: the name 英伟达/英偉達 may not be rendered as NVIDIA, the name the press uses"
+        == "p24: the name 英伟达/英偉達 is not given as NVIDIA, the name the press uses; check it"
     )
     assert reader_warning("summary check: figure '25%' cited p7 but is in p5; corrected") == (
         "the figure 25% is from p5, not p7; corrected"
