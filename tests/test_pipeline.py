@@ -511,6 +511,39 @@ def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     assert summary.outlet == "NetEase"  # ingest's grounded source beats the model's guess
 
 
+def test_one_company_is_one_entity_whatever_names_the_english_gives_it() -> None:
+    from summarizer.schemas import Paragraph
+
+    article = article_from_text("英偉達的供應商包括鴻海。\n\n富士康沒有回應。", name="t")
+    english = [
+        Paragraph(id="p1", text="NVIDIA's suppliers include Hon Hai, also known as Foxconn."),
+        Paragraph(id="p2", text="Foxconn did not respond."),
+    ]
+    entities = [{"name": "Foxconn", "type": "organisation"}]
+    summary = summarize(
+        article,
+        english,
+        _summary_backend(_summary_reply(entities=entities, figures=[])),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    found = [(e.name, e.chinese) for e in summary.entities]
+    # Two glossary lines name NVIDIA (輝達, 英偉達): the one the article writes gives the Chinese.
+    assert ("NVIDIA", "英偉達") in found
+    # 富士康 is in the source, so Foxconn stands beside Hon Hai; without it, it would be an alias.
+    assert ("Hon Hai (Foxconn)", "鴻海") in found and ("Foxconn", "富士康") in found
+    only_english = article_from_text("英偉達的供應商包括鴻海。", name="t")
+    summary = summarize(
+        only_english,
+        english[:1],
+        _summary_backend(_summary_reply(entities=entities, figures=[])),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert [e.name for e in summary.entities].count("Foxconn") == 0
+    assert "Hon Hai (Foxconn)" in [e.name for e in summary.entities]
+
+
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [

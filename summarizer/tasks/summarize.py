@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
-from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.glossary import Glossary, Term
 from summarizer.grounding.numbers import (
     Quantity,
     extract_quantities,
@@ -74,16 +74,25 @@ def _entities(
     text = "\n".join(p.text for p in english)
     found: dict[str, tuple[int, Entity]] = {}
 
-    def add(position: int, entity: Entity) -> None:
+    forms: dict[str, set[str]] = {}  # a found glossary name: every English form of its term
+
+    def add(position: int, entity: Entity, term: Term | None = None) -> None:
         key = entity.name.casefold()
-        if position >= 0 and (key not in found or position < found[key][0]):
+        if position < 0:
+            return
+        if term is not None:
+            forms.setdefault(key, set()).update(f.casefold() for f in term.english_forms())
+        have = found.get(key)
+        # Two glossary lines may give one name (輝達 and 英偉達 are both NVIDIA): at a tie, the one
+        # whose Chinese the article uses.
+        if have is None or position < have[0] or (position == have[0] and not have[1].chinese):
             found[key] = (position, entity)
 
     for term in glossary.terms_named_in(f"{source}\n{text}"):
         chinese = next((zh for zh in term.chinese if zh in source), None)
         position = text.find(term.english) if term.english in text else source.find(chinese or "")
         entity = Entity(name=term.english, chinese=chinese, type=term.type, from_glossary=True)
-        add(position, entity)
+        add(position, entity, term)
     if article.language != "en":
         for person in document_people([p.text for p in article.paragraphs], glossary):
             entity = Entity(name=person.english, chinese=person.chinese, type="person")
@@ -99,7 +108,17 @@ def _entities(
             entity = Entity(name=item.name.strip(), type=item.type)
         if entity.name.casefold() in text.casefold():  # a name the text never uses is no entity
             add(text.casefold().find(entity.name.casefold()), entity)
-    ranked = sorted(found.values(), key=lambda pair: pair[0])
+
+    # A name the source does not write that is another listed name's accepted form ("Foxconn"
+    # beside "Hon Hai (Foxconn)") is that entity again.
+    def alias(key: str, entity: Entity) -> bool:
+        return not entity.chinese and any(
+            key in forms.get(other, ()) for other in found if other != key
+        )
+
+    ranked = sorted(
+        (pair for key, pair in found.items() if not alias(key, pair[1])), key=lambda p: p[0]
+    )
     return [entity for _, entity in ranked[:MAX_ENTITIES]]
 
 
