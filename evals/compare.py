@@ -1,7 +1,8 @@
 """``eval compare``: which differences between two systems on the same examples are real.
 
 Corpus chrF++ and BLEU use sacrebleu's paired approximate-randomisation test; per-example scores (ROUGE-L,
-key-point recall and precision, stance) a paired permutation test (scipy). A difference is called real when
+key-point recall and precision, stance, the numbers each segment keeps) a paired permutation test
+(scipy). A difference is called real when
 p < 0.05."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from evals.metrics import SEED_LABELS, stance_scores
 from evals.report import Run
 from evals.scoring import budgeted_key_points
 from evals.stats import Difference, paired_corpus_test, paired_permutation
+from summarizer.grounding.numbers import extract_quantities, missing_quantities
 
 
 def system_names(run: Run) -> list[str]:
@@ -29,17 +31,41 @@ def _examples(run: Run, system: str) -> dict[tuple[str, str, str], dict[str, Any
 
 
 def _translation(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Difference]:
-    a, b, references = [], [], []
+    a, b, references, sources = [], [], [], []
     for left, right in pairs:
         right_segments = {s["id"]: s for s in right["segments"]}
         for segment in left["segments"]:
             if segment["id"] in right_segments:
-                a.append(segment["output"])
-                b.append(right_segments[segment["id"]]["output"])
+                a.append(segment["output"] or "")
+                b.append(right_segments[segment["id"]]["output"] or "")
                 references.append(segment["reference"])
+                sources.append(segment["source"])
     if not references:
         return []
-    return [paired_corpus_test(kind, a, b, references) for kind in ("chrf", "bleu")]
+    corpus = [paired_corpus_test(kind, a, b, references) for kind in ("chrf", "bleu")]
+    return corpus + _numbers_kept(sources, a, b)
+
+
+def _numbers_kept(sources: list[str], a: list[str], b: list[str]) -> list[Difference]:
+    """Numbers kept (the share of the sources' quantities each system states), tested by
+    swapping each segment's count of kept quantities between the systems."""
+    needed = [len(extract_quantities(source)) for source in sources]
+    total = sum(needed)
+    if not total:
+        return []
+    with_numbers = [i for i, n in enumerate(needed) if n]
+
+    def kept(outputs: list[str]) -> list[int]:
+        return [needed[i] - len(missing_quantities(sources[i], outputs[i])) for i in with_numbers]
+
+    return [
+        paired_permutation(
+            "numbers kept",
+            kept(a),
+            kept(b),
+            statistic=lambda values: float(np.sum(values.astype(float))) / total,
+        )
+    ]
 
 
 def _summary(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Difference]:

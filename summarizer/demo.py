@@ -9,7 +9,8 @@ import re
 
 from summarizer.backends.base import Request
 from summarizer.grounding.glossary import builtin_glossary, english_pattern
-from summarizer.grounding.numbers import extract_quantities, format_quantity
+from summarizer.grounding.numbers import extract_quantities
+from summarizer.grounding.quantity_format import format_quantity
 from summarizer.schemas import DANGLING_WORDS
 
 _PARAGRAPH = re.compile(r'<p id="(?P<id>[^"]+)">(?P<text>.*?)</p>', re.DOTALL)

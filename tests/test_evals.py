@@ -265,6 +265,10 @@ def test_compare_says_which_differences_are_real(tmp_path: Path) -> None:
     assert broken.returncode == 0, broken.stderr
     chrf = next(line for line in broken.stdout.splitlines() if "| chrF++ |" in line)
     assert chrf.endswith("| real |") and "| 40 |" in chrf
+    # Numbers kept is compared on the segments with numbers; a system that failed kept none.
+    numbers = next(line for line in broken.stdout.splitlines() if "| numbers kept |" in line)
+    cells = [cell.strip() for cell in numbers.split("|")]
+    assert cells[3] == "11" and float(cells[4]) > 0 and cells[5] == "0.000"
     missing = cli("eval", "compare", str(run), "--a", "nope · pipeline", "--b", "fake · naive")
     assert missing.returncode == 2 and "no system" in missing.stderr
 

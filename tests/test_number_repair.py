@@ -15,7 +15,8 @@ from summarizer.grounding.number_repair import (
     drop_invented_years,
     rescale_amounts,
 )
-from summarizer.grounding.numbers import Quantity, format_quantity, missing_quantities
+from summarizer.grounding.numbers import Quantity, missing_quantities
+from summarizer.grounding.quantity_format import format_quantity
 
 
 @pytest.mark.parametrize(

@@ -490,6 +490,34 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     assert len(summary.figures) <= 8
 
 
+def test_a_figure_whose_measure_names_only_its_kind_gets_its_sentence() -> None:
+    article = article_from_text(
+        "The board met on Monday. Sales of the H200 rose 25% last year, it said.\n\nNo more.",
+        name="t",
+    )
+    figures = [
+        {"value": "25%", "measures": "percentage", "paragraph": "p1"},
+        {"value": "25%", "measures": "growth of H200 sales", "paragraph": "p1"},
+    ]
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=figures)),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    measures = [f.measures for f in summary.figures if f.found_by == "model"]
+    assert measures == ["Sales of the H200 rose 25% last year, it said."]  # the duplicate dropped
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=figures[1:])),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert [f.measures for f in summary.figures][:1] == ["growth of H200 sales"]
+
+
 def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     article = load_article(seed("003"))
     entities = [

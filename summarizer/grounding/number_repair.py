@@ -28,9 +28,9 @@ from summarizer.grounding.numbers import (
     english_amounts,
     english_dates,
     extract_quantities,
-    format_quantity,
     missing_quantities,
 )
+from summarizer.grounding.quantity_format import format_quantity
 
 
 @dataclass(frozen=True)

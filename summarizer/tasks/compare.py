@@ -27,9 +27,8 @@ from summarizer.errors import CancelledError, ParseError, SummarizerError
 from summarizer.grounding.numbers import (
     Quantity,
     extract_quantities,
-    format_quantity,
-    notable_quantity,
 )
+from summarizer.grounding.quantity_format import format_quantity, notable_quantity
 from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.redact import redact

@@ -10,12 +10,12 @@ from summarizer.grounding.glossary import Glossary, Term
 from summarizer.grounding.numbers import (
     Quantity,
     extract_quantities,
-    format_quantity,
-    notable_quantity,
 )
 from summarizer.grounding.people import document_people
+from summarizer.grounding.quantity_format import format_quantity, notable_quantity
 from summarizer.ingest import estimate_tokens
 from summarizer.ingest.injection import WITHHELD
+from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
@@ -159,8 +159,55 @@ def _grounded_figures(
             )
         if any(f.value == item.value and f.paragraph == home for f in figures):
             continue
-        figures.append(Figure(value=item.value, measures=item.measures, paragraph=home))
+        measures = item.measures.strip()
+        if _says_nothing(measures, item.value):
+            measures = _stating_sentence(item.value, english_text.get(home, "")) or measures
+        figures.append(Figure(value=item.value, measures=measures, paragraph=home))
     return figures, problems
+
+
+# What a small model writes for "what the figure measures" when it says only what kind of number
+# it is ("25%: percentage").
+_KINDS_OF_NUMBER = frozenset(
+    [
+        "percentage",
+        "percent",
+        "number",
+        "amount",
+        "figure",
+        "value",
+        "date",
+        "statistic",
+        "rate",
+        "total",
+        "count",
+        "data",
+        "quantity",
+        "year",
+        "month",
+        "day",
+        "money",
+        "sum",
+        "price",
+        "share",
+        "ratio",
+    ]
+)
+
+
+def _says_nothing(measures: str, value: str) -> bool:
+    words = measures.casefold().strip(" .").removeprefix("the ").split()
+    return not words or all(w in _KINDS_OF_NUMBER for w in words) or measures == value
+
+
+def _stating_sentence(value: str, english: str) -> str | None:
+    """The first sentence of ``english`` that states the figure's numbers (what it measures is
+    in view there), or ``None``."""
+    wanted = extract_quantities(value, words=True)
+    for sentence in split_sentences(english):
+        if wanted and wanted <= extract_quantities(sentence, words=True):
+            return sentence
+    return None
 
 
 def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[Figure]:
