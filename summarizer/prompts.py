@@ -1,6 +1,8 @@
 """Prompt templates: ``prompts/<task>.v<N>.j2`` rendered by jinja2 with ``StrictUndefined``.
 
 A template defines ``{% block system %}`` and ``{% block user %}``; each block becomes one message.
+It may define ``{% block examples %}``: lines ``input => reply``, each a user turn and the
+assistant's answer, placed between the two.
 Every result records the ``id@vN`` of the prompt that produced it.
 """
 
@@ -61,6 +63,22 @@ def latest_version(prompt_id: str) -> int:
     return max(versions)
 
 
+def _example_turns(examples: str) -> list[Message]:
+    """Worked examples as turns of the chat: each line ``input => reply`` becomes the user's
+    message and the assistant's answer (a small model copies a shown answer's form better than
+    it follows a described one)."""
+    turns: list[Message] = []
+    for line in examples.splitlines():
+        asked, arrow, answered = line.partition("=>")
+        if not arrow or not asked.strip() or not answered.strip():
+            if line.strip():
+                raise RenderError(f"an example is not 'input => reply': {line.strip()!r}")
+            continue
+        turns.append({"role": "user", "content": asked.strip()})
+        turns.append({"role": "assistant", "content": answered.strip()})
+    return turns
+
+
 def render(prompt_id: str, version: int | None = None, **variables: Any) -> RenderedPrompt:
     """Render ``prompts/<prompt_id>.v<version>.j2`` (the latest version by default).
 
@@ -74,12 +92,13 @@ def render(prompt_id: str, version: int | None = None, **variables: Any) -> Rend
         template = _environment().get_template(f"{prompt_id}.v{version}.j2")
         context = template.new_context(dict(variables))
         messages: list[Message] = []
-        for role in ("system", "user"):
+        for role in ("system", "examples", "user"):
             block = template.blocks.get(role)
-            if block is not None:
-                content = "".join(block(context)).strip()
-                if content:
-                    messages.append({"role": role, "content": content})
+            content = "".join(block(context)).strip() if block is not None else ""
+            if role == "examples":
+                messages += _example_turns(content)
+            elif content:
+                messages.append({"role": role, "content": content})
     except TemplateError as exc:
         raise RenderError(f"prompt {prompt_id}.v{version}: {exc}") from exc
     if not messages or messages[-1]["role"] != "user":

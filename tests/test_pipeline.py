@@ -716,7 +716,7 @@ def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> No
     assert [r.prompt for r in fake.history] == [
         "translate_paragraph@v1",
         "translate_paragraph@v1",  # the re-ask, told what the check found
-        "translate_span@v1",
+        "translate_span@v2",
     ]
     assert "利益" in fake.history[1].messages[-1]["content"]
     assert all(c.passed for c in result.checks) and not result.warnings
@@ -786,8 +786,8 @@ def test_chinese_left_without_spaces_is_spliced_in_as_separate_words() -> None:
 
     def lazy(request: Request) -> str:
         if request.prompt.startswith("translate_span"):
-            span = request.messages[-1]["content"].split("<TRANSLATE_THIS>")[1]
-            return "pattern" if "套路" in span else "alert"
+            span = request.messages[-1]["content"]  # the phrase alone, after the examples
+            return "pattern" if span == "套路" else "alert"
         return "China has long seen through the US套路and will not relax its警惕."
 
     fake = FakeBackend(responder=lazy)
@@ -803,7 +803,20 @@ def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == "To relieve Chaohu, Hefei prepared flood diversion."
     assert any("p1: romanised, not translated: 巢湖 → Chaohu" in w for w in result.warnings)
-    assert [r.prompt for r in fake.history][-1] == "translate_span@v1"  # the model was asked first
+    assert [r.prompt for r in fake.history][-1] == "translate_span@v2"  # the model was asked first
+
+
+def test_a_word_the_model_cannot_translate_is_not_dressed_as_a_name() -> None:
+    """院士 is a word (academician): its pinyin, "Yuanshi", would read as a name. It stays as it
+    is, and the warning says so."""
+    article = article_from_text("钟南山院士回忆了这部影片。", name="t")
+    fake = FakeBackend(responder=lambda request: "Zhong Nanshan, 院士, recalled the film.")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "Zhong Nanshan, 院士, recalled the film."
+    assert not any("romanised" in w for w in result.warnings)
+    assert any(
+        "Chinese left in the English after every repair route: 院士" in w for w in (result.warnings)
+    )
 
 
 def test_a_span_reply_that_echoes_the_prompt_falls_back_to_romanising() -> None:

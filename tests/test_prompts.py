@@ -38,7 +38,7 @@ CASES = {
         side="against", maximum=3, target="US export controls", candidates=["s2", "s1"], **VIEW
     ),
     "keypoints": dict(count=1, part=2, parts=2, first="s2", last="s2", **VIEW),
-    "translate_span": dict(span="利益", context="美国的利益算计。"),
+    "translate_span": dict(span="利益"),
     "critique": dict(
         glossary=[],
         items=[{"id": "p1", "text": "英伟达表示欢迎。", "english": "NVIDIA welcomed it."}],
@@ -91,3 +91,16 @@ def test_missing_variable_is_an_error() -> None:
 def test_unknown_prompt_is_an_error() -> None:
     with pytest.raises(RenderError, match="no template"):
         render("does_not_exist")
+
+
+def test_worked_examples_become_turns_and_a_malformed_one_is_an_error() -> None:
+    from summarizer.prompts import _example_turns
+
+    assert _example_turns("失业率 => unemployment rate\n\n洞庭湖 => Dongting Lake") == [
+        {"role": "user", "content": "失业率"},
+        {"role": "assistant", "content": "unemployment rate"},
+        {"role": "user", "content": "洞庭湖"},
+        {"role": "assistant", "content": "Dongting Lake"},
+    ]
+    with pytest.raises(RenderError, match="input => reply"):
+        _example_turns("失业率 unemployment rate")

@@ -107,6 +107,28 @@ def _tokens(simplified: str) -> list[tuple[str, str]]:
     return [(token.word, token.flag) for token in jieba.posseg.cut(simplified)]
 
 
+# jieba's tags for proper nouns: people, places, organisations, other names.
+_PROPER_TAGS = ("nr", "ns", "nt", "nz")
+
+
+def is_proper_name(span: str, source: str) -> bool:
+    """Every word of ``source`` that ``span`` touches is tagged a proper noun by jieba (巢湖,
+    乌鲁木齐, 白洋淀): a span worth writing in pinyin when nothing translates it. 院士 or 累计确诊
+    are words, and their pinyin would pass for a name."""
+    simplified = convert_script(source, "simplified")
+    start = source.find(span)
+    if start < 0:
+        return False
+    end = start + len(span)
+    position = 0
+    touched = []
+    for word, flag in _tokens(simplified):
+        if position < end and position + len(word) > start:
+            touched.append(flag)
+        position += len(word)
+    return bool(touched) and all(flag.startswith(_PROPER_TAGS) for flag in touched)
+
+
 def english_of_person(simplified: str) -> str:
     """Pinyin, surname first, given name as one word: 张继科 → Zhang Jike, 欧阳夏丹 → Ouyang Xiadan."""
     if simplified[:2] in _COMPOUND_SURNAMES:

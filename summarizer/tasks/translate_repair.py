@@ -4,7 +4,7 @@ translated paragraph that still fails the code checks (a run of words said more 
 source repeats anything among them) is asked again once with the problems shown; when a name or
 a number is still wrong after that, a few samples at temperature are asked for and the one that
 gets most of them right is kept; Chinese still left is translated span by span and spliced in,
-and what the model still cannot translate is romanised (pinyin, as the press writes a name it
+and a name the model still cannot translate is romanised (pinyin, as the press writes a name it
 has no English for), with a warning naming each. English with Chinese in it ships only when
 every route failed, and then the paragraph is marked."""
 
@@ -32,6 +32,7 @@ from summarizer.grounding.number_repair import (
     drop_invented_years,
     rescale_amounts,
 )
+from summarizer.grounding.people import is_proper_name
 from summarizer.tasks.consensus import similarity
 
 # (problems, seed): the paragraph translated again, told its problems; seed > 0 asks for a sample.
@@ -40,7 +41,7 @@ Retranslate = Callable[[list[str], int], str]
 # temperature: low, so a sample reads like the likeliest reply but for what it was told to fix.
 RESAMPLES = 2
 RESAMPLE_TEMPERATURE = 0.3
-TranslateSpan = Callable[[str, str], str]
+TranslateSpan = Callable[[str], str]
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
@@ -192,13 +193,16 @@ def repair(
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
-        candidate = translate_span(span, source).strip().strip("\"'“”")
+        candidate = translate_span(span).strip().strip("\"'“”")
         if candidate and not untranslated_chinese(candidate):
             english = splice(english, span, candidate)
             log.spliced += 1
     romanised = []
     for span in dict.fromkeys(untranslated_chinese(english)):
-        # The last route: pinyin, as the press writes a name it has no English for (巢湖 → Chaohu).
+        # The last route: pinyin, as the press writes a name it has no English for (巢湖 → Chaohu);
+        # for a name only: the pinyin of a word (院士, "Yuanshi") would pass for one.
+        if not is_proper_name(span, source):
+            continue
         pinyin = pinyin_name(span)
         if pinyin and not untranslated_chinese(pinyin):
             english = splice(english, span, pinyin)
