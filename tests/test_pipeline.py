@@ -803,7 +803,8 @@ def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == "To relieve Chaohu, Hefei prepared flood diversion."
     assert any("p1: romanised, not translated: 巢湖 → Chaohu" in w for w in result.warnings)
-    assert [r.prompt for r in fake.history][-1] == "translate_span@v2"  # the model was asked first
+    # The model was asked first: the phrase alone, then in its sentence.
+    assert [r.prompt for r in fake.history][-2:] == ["translate_span@v2", "translate_span@v1"]
 
 
 def test_a_word_the_model_cannot_translate_is_not_dressed_as_a_name() -> None:

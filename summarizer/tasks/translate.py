@@ -41,7 +41,7 @@ from summarizer.tasks.translate_repair import RESAMPLE_TEMPERATURE, paragraph_pr
 
 CONTEXT_CHARS = 300
 
-SPAN_PROMPT_VERSION = 2
+SPAN_PROMPT_VERSIONS = (2, 1)  # translate_span: the phrase alone, then in its sentence
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
@@ -173,18 +173,25 @@ def translate(
     return _assemble(article, english_parts, run)
 
 
-def _translate_span(run: TranslationRun, span: str) -> str:
-    """A few Chinese characters the paragraph's translation left, translated on their own.
+def _translate_span(run: TranslationRun, span: str, context: str) -> str:
+    """A few Chinese characters the paragraph's translation left, translated on their own:
+    the phrase alone after three worked examples (translate_span@v2), and when that gives no
+    English, the phrase in its sentence (v1).
 
-    translate_span@v2 shows the phrase alone after three worked examples. v1 showed it in its
-    sentence, inside tags: of the 28 spans the local model left in the 300 WMT21 segments, it
-    got English back for 6 (it echoed the Chinese or said "White洋淀"), v2 for 23."""
-    prompt = render("translate_span", version=SPAN_PROMPT_VERSION, span=span)
-    request = Request(model=run.model, messages=prompt.messages, prompt=prompt.ref, max_tokens=24)
-    completion = run.backend.complete(request)
-    run.calls.append(call_record(prompt.ref, completion))
-    lines = clean_plain_reply(completion.text).splitlines()  # none for an echo of the prompt
-    return lines[0] if lines else ""
+    Of the 28 spans the local model left in the 300 WMT21 segments, v1 alone got English back
+    for 6 (it echoed the Chinese, or wrote "White洋淀"), v2 for 23; v2 misses some that v1 gets
+    (防汛抗旱指挥部 echoed), hence both, in that order."""
+    english = ""
+    for version in SPAN_PROMPT_VERSIONS:
+        prompt = render("translate_span", version=version, span=span, context=embed_safely(context))
+        request = Request(run.model, prompt.messages, prompt.ref, max_tokens=24)
+        completion = run.backend.complete(request)
+        run.calls.append(call_record(prompt.ref, completion))
+        lines = clean_plain_reply(completion.text).splitlines()  # none for an echo of the prompt
+        english = lines[0] if lines else ""
+        if english and not untranslated_chinese(english):
+            break
+    return english
 
 
 def _assemble(

@@ -41,7 +41,7 @@ Retranslate = Callable[[list[str], int], str]
 # temperature: low, so a sample reads like the likeliest reply but for what it was told to fix.
 RESAMPLES = 2
 RESAMPLE_TEMPERATURE = 0.3
-TranslateSpan = Callable[[str], str]
+TranslateSpan = Callable[[str, str], str]
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
@@ -193,7 +193,7 @@ def repair(
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
-        candidate = translate_span(span).strip().strip("\"'“”")
+        candidate = translate_span(span, source).strip().strip("\"'“”")
         if candidate and not untranslated_chinese(candidate):
             english = splice(english, span, candidate)
             log.spliced += 1
