@@ -283,14 +283,16 @@ def test_a_question_headline_is_replaced_by_the_tldrs_claim_without_a_reask() ->
     assert any("headline asked a question" in w for w in summary.warnings)
 
 
-def _stance_reply(quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x") -> str:
+def _stance_reply(
+    quotes: list[tuple[str, str]], label: str = "neutral", target: str = "x", rationale: str = "r"
+) -> str:
     """A stance@v1 reply (the step that names a target when none is given)."""
     return json.dumps(
         {
             "target": target,
             "label": label,
             "confidence": 0.7,
-            "rationale": "r",
+            "rationale": rationale,
             "evidence": [{"quote": q, "paragraph": p} for q, p in quotes],
         }
     )
@@ -359,6 +361,19 @@ def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
     assert stance.label == "neutral" and stance.evidence == [] and stance.supported
     assert len(fake.history) == 1
+
+
+def test_a_rationale_stopped_mid_sentence_keeps_its_whole_sentences() -> None:
+    article = load_article(seed("004"))
+    cut = "The article reports Beijing's curbs. It calls the deal a typical"
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral", rationale=cut)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.rationale == "The article reports Beijing's curbs."
+    assert "stance: rationale cut by code to its whole sentences" in stance.warnings
+    whole = "The article reports Beijing's curbs. It takes no side."
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral", rationale=whole)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.rationale == whole and not stance.warnings
 
 
 def test_without_a_target_the_model_names_one() -> None:

@@ -50,6 +50,7 @@ from summarizer.grounding.checks import find_quote
 from summarizer.grounding.opinion import rank_opinions
 from summarizer.prompts import render
 from summarizer.schemas import (
+    SENTENCE_END,
     Article,
     CallRecord,
     Check,
@@ -68,6 +69,7 @@ from summarizer.structured.reask import (
     reasks_spent,
 )
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
+from summarizer.tasks.overview_repair import whole_sentences
 from summarizer.tasks.sentences import (
     NumberedSentence,
     ReadingView,
@@ -236,13 +238,18 @@ def label_stance(
             evidence, problems = _quoted_evidence(draft, article, english)
         if not evidence:
             warnings.append("no evidence quote survived the checks: the stance is unsupported")
+    rationale = draft.rationale.strip()
+    if not SENTENCE_END.search(rationale) and (whole := whole_sentences(rationale, 10**6)):
+        # Stopped by the token limit mid-sentence ("…, which is a typical"): its whole sentences.
+        rationale = whole
+        warnings.append("stance: rationale cut by code to its whole sentences")
     return Stance(
         # A given target is fixed: the model (or text inside the article) cannot change it.
         target=chosen_target,
         target_inferred=target is None,
         label=draft.label,
         confidence=draft.confidence,
-        rationale=draft.rationale.strip(),
+        rationale=rationale,
         evidence=evidence,
         supported=bool(evidence) or draft.label == "neutral",
         checks=[Check(name="quotes_verbatim", passed=not problems, details=problems)],
