@@ -79,6 +79,8 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号號])?"
 )
+# A day of the month without its month: 26日 (a wire story leaves the month to its dateline).
+BARE_DAY = re.compile(r"(?<![月\d.])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
 _CN_YEAR = re.compile(r"(?P<y>\d{4})\s*年(?!\s*\d{1,2}\s*月)")
 # News capitalises month names; matching them case-sensitively keeps these patterns fast.
 _MONTH_NAMES = "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
@@ -348,10 +350,6 @@ def missing_quantities(source: str, target: str) -> list[Quantity]:
             continue
         missing.append(needed)
     return missing
-
-
-# A day of the month without its month: 26日 (a wire story leaves the month to its dateline).
-BARE_DAY = re.compile(r"(?<![月\d.])(?<!月 )(?P<d>\d{1,2})\s*[日号號]")
 
 
 @lru_cache(maxsize=4096)
