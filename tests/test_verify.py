@@ -51,6 +51,15 @@ def test_a_merged_paragraph_breaks_the_alignment_and_checks_go_document_wide() -
     assert problems(merged.replace("25%", "35%")) == {("all", "alignment"), ("all", "numbers")}
 
 
+def test_a_translation_that_says_a_list_twice_is_named() -> None:
+    looped = GOOD.replace(
+        "US President Donald Trump approved NVIDIA's exports of H200 chips to China.",
+        "US President Donald Trump approved NVIDIA's exports of H200 chips to China, and "
+        "approved NVIDIA's exports of H200 chips to China.",
+    )
+    assert problems(looped) == {("p1", "repetition")}
+
+
 @pytest.mark.parametrize(
     ("text", "count"), [("a\n\nb\n\nc", 3), ("a\nb\nc", 3), ("a\r\n\r\nb c\nd", 2)]
 )

@@ -11,7 +11,12 @@ import re
 
 from pydantic import BaseModel
 
-from summarizer.grounding.checks import glossary_problems, number_problems, untranslated_chinese
+from summarizer.grounding.checks import (
+    glossary_problems,
+    number_problems,
+    repetition_problems,
+    untranslated_chinese,
+)
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.people import Person, document_people, enforce_people
 from summarizer.schemas import Article
@@ -19,7 +24,7 @@ from summarizer.schemas import Article
 
 class Problem(BaseModel):
     paragraph: str  # "p3", or "all" for a check over the whole text
-    check: str  # alignment, names, people, numbers, untranslated
+    check: str  # alignment, names, people, numbers, untranslated, repetition
     detail: str
 
 
@@ -54,6 +59,10 @@ def _pair_problems(
     found += [Problem(paragraph=pid, check="people", detail=d) for d in unnamed]
     found += [
         Problem(paragraph=pid, check="numbers", detail=d) for d in number_problems(source, english)
+    ]
+    found += [
+        Problem(paragraph=pid, check="repetition", detail=d)
+        for d in repetition_problems(source, english)
     ]
     left = untranslated_chinese(english)
     if left:
