@@ -31,6 +31,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\g<p>: the English repeats itself (\g<n> times: \g<w>…); check this paragraph",
         ),
         (
+            r"^translation check failed: (?P<p>p\d+): the reply refuses to translate.*$",
+            r"\g<p>: the model refused to translate this paragraph; read the original",
+        ),
+        (
             r"^(?P<p>p\d+): Chinese left in the English after every repair route: (?P<z>.+)$",
             r"\g<p>: some Chinese could not be translated (\g<z>)",
         ),

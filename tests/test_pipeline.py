@@ -717,6 +717,46 @@ def test_a_translation_that_repeats_a_list_is_asked_again() -> None:
     assert all(c.passed for c in result.checks)
 
 
+@pytest.mark.parametrize(
+    ("source", "english", "refuses"),
+    [
+        (
+            "“没想到要搬，蒋口河的水目前看还好 。 ”",
+            "I'm sorry, but I can't assist with that.",
+            True,
+        ),
+        (
+            "图为北京厚德礼蜂业有限公司总裁邬娜推介青海蜂产品。",
+            "As an AI language model, I cannot reproduce copyrighted material.",
+            True,
+        ),
+        ("他说：“对不起，我不能帮你。”", "He said: “Sorry, I can't help you.”", False),
+        ("他说他很抱歉。", "He said he was sorry.", False),
+    ],
+)
+def test_a_reply_that_refuses_is_no_translation(source: str, english: str, refuses: bool) -> None:
+    from summarizer.grounding.checks import refusal_problems
+
+    assert bool(refusal_problems(source, english)) is refuses
+
+
+def test_a_refusal_is_asked_again_and_if_it_stays_the_paragraph_is_marked() -> None:
+    article = article_from_text("“没想到要搬，蒋口河的水目前看还好。”", name="t")
+    refusal = "I'm sorry, but I can't assist with that."
+    replies = iter([refusal, "“I never thought I'd have to move; the river looks fine for now.”"])
+    fake = FakeBackend(responder=lambda request: next(replies))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text.startswith("“I never thought")
+    assert "refuses to translate" in fake.history[1].messages[-1]["content"]
+    assert all(c.passed for c in result.checks)
+
+    stubborn = FakeBackend(responder=lambda request: refusal)
+    result = translate(article, stubborn, model="fake", options=PipelineOptions(mode="paragraphs"))
+    failed = {c.name: c.details for c in result.checks if not c.passed}
+    assert list(failed) == ["no_refusal"] and failed["no_refusal"][0].startswith("p1: ")
+    assert any("refuses to translate" in w for w in result.warnings)
+
+
 def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> None:
     article = article_from_text("美国这次的操作是一场精准的利益算计。", name="t")
 

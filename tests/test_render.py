@@ -54,4 +54,8 @@ def test_warnings_are_said_in_plain_words() -> None:
         "p24: the English repeats itself (2 times: such as tsmc wistron hon hai and…); "
         "check this paragraph"
     )
+    assert reader_warning(
+        "translation check failed: p7: the reply refuses to translate instead of translating: "
+        "translate the text"
+    ) == ("p7: the model refused to translate this paragraph; read the original")
     assert reader_warning("something new") == "something new"

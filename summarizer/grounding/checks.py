@@ -129,6 +129,26 @@ def source_repeats(source: str) -> int:
     return max(phrases.values(), default=1)
 
 
+# A reply that refuses instead of translating ("I'm sorry, but I can't assist with that.", "As an
+# AI language model, I cannot reproduce copyrighted material."): the local model gave these for
+# two of the 300 WMT21 segments, a quote and a photo caption, and they shipped as translations.
+_REFUSAL = re.compile(
+    r"^\W*(?:I'?m sorry|I am sorry|sorry|I apologi[sz]e)\b[^.]{0,40}\b(?:can(?:'|no)?t|unable)\b"
+    r"|^\W*I (?:can(?:'|no)?t|am unable to) (?:assist|help|fulfil|provide|translate|comply|reproduce)"
+    r"|\bas an AI\b",
+    re.IGNORECASE,
+)
+_APOLOGY_IN_SOURCE = ("抱歉", "对不起", "對不起")
+
+
+def refusal_problems(source: str, english: str) -> list[str]:
+    """The English is the model refusing the task, not a translation (unless the source
+    apologises too)."""
+    if not _REFUSAL.search(english) or any(word in source for word in _APOLOGY_IN_SOURCE):
+        return []
+    return ["the reply refuses to translate instead of translating: translate the text"]
+
+
 @lru_cache(maxsize=4096)
 def number_problems(source: str, english: str) -> tuple[str, ...]:
     return tuple(f"{q} from the source is missing" for q in missing_quantities(source, english))

@@ -12,6 +12,7 @@ from summarizer.grounding.checks import (
     glossary_problems,
     length_problems,
     number_problems,
+    refusal_problems,
     repetition_problems,
     untranslated_chinese,
 )
@@ -208,6 +209,7 @@ def _assemble(
         ("no_chinese_left", lambda s, e: [f"untranslated: {x}" for x in untranslated_chinese(e)]),
         ("length_plausible", length_problems),
         ("no_repetition", repetition_problems),
+        ("no_refusal", refusal_problems),
     ):
         details = [f"{p.id}: {problem}" for p in paragraphs for problem in finder(p.source, p.text)]
         checks.append(Check(name=name, passed=not details, details=details))

@@ -21,6 +21,7 @@ from summarizer.grounding.checks import (
     length_problems,
     normalize_for_match,
     number_problems,
+    refusal_problems,
     repetition_problems,
     source_repeats,
     untranslated_chinese,
@@ -69,7 +70,12 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
-    return problems + length_problems(source, english) + repetition_problems(source, english)
+    return [
+        *problems,
+        *length_problems(source, english),
+        *repetition_problems(source, english),
+        *refusal_problems(source, english),
+    ]
 
 
 def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:

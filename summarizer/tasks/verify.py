@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from summarizer.grounding.checks import (
     glossary_problems,
     number_problems,
+    refusal_problems,
     repetition_problems,
     untranslated_chinese,
 )
@@ -24,7 +25,7 @@ from summarizer.schemas import Article
 
 class Problem(BaseModel):
     paragraph: str  # "p3", or "all" for a check over the whole text
-    check: str  # alignment, names, people, numbers, untranslated, repetition
+    check: str  # alignment, names, people, numbers, untranslated, repetition, refusal
     detail: str
 
 
@@ -63,6 +64,9 @@ def _pair_problems(
     found += [
         Problem(paragraph=pid, check="repetition", detail=d)
         for d in repetition_problems(source, english)
+    ]
+    found += [
+        Problem(paragraph=pid, check="refusal", detail=d) for d in refusal_problems(source, english)
     ]
     left = untranslated_chinese(english)
     if left:

@@ -94,6 +94,7 @@ const PLAIN = {
   no_chinese_left: "Chinese characters are left in the English",
   length_plausible: "the English looks too short or too long for the source",
   no_repetition: "the English repeats itself",
+  no_refusal: "the model refused to translate this paragraph",
 };
 function paragraphProblems(brief) {
   const found = {};
