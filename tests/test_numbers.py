@@ -179,3 +179,21 @@ def test_the_number_check_reads_what_translators_write(
     source: str, english: str, missing: list[str]
 ) -> None:
     assert [str(q) for q in missing_quantities(source, english)] == missing
+
+
+@pytest.mark.parametrize(
+    ("quantity", "notable"),
+    [
+        (Quantity("date", "????-07-??"), False),  # "in July": a month alone is no figure
+        (Quantity("date", "2025-12-??"), True),
+        (Quantity("date", "????-07-26"), True),
+        (Quantity("percent", "25"), True),
+        (Quantity("number", "5"), False),
+        (Quantity("number", "2025"), False),
+        (Quantity("number", "52000"), True),
+    ],
+)
+def test_which_quantities_are_figures(quantity: Quantity, notable: bool) -> None:
+    from summarizer.grounding.quantity_format import notable_quantity
+
+    assert notable_quantity(quantity) is notable

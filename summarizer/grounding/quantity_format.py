@@ -43,7 +43,11 @@ def format_quantity(quantity: Quantity) -> str:
 
 
 def notable_quantity(quantity: Quantity) -> bool:
-    """Percentages, dates and amounts; not small counts ("two firms") or bare years."""
+    """Percentages, dates and amounts; not small counts ("two firms"), bare years or a month
+    alone ("in July")."""
+    if quantity.kind == "date":
+        year, _, day = quantity.value.split("-")
+        return year.isdigit() or day.isdigit()
     if quantity.kind != "number":
         return True
     value = float(quantity.value)
