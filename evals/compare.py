@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from evals.metrics import SEED_LABELS, stance_scores
+from evals.metrics import SEED_LABELS, numbers_kept, stance_scores
 from evals.report import Run
 from evals.scoring import budgeted_key_points
 from evals.stats import Difference, paired_corpus_test, paired_permutation
-from summarizer.grounding.numbers import extract_quantities, missing_quantities
 
 
 def system_names(run: Run) -> list[str]:
@@ -49,20 +48,20 @@ def _translation(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Dif
 def _numbers_kept(sources: list[str], a: list[str], b: list[str]) -> list[Difference]:
     """Numbers kept (the share of the sources' quantities each system states), tested by
     swapping each segment's count of kept quantities between the systems."""
-    needed = [len(extract_quantities(source)) for source in sources]
-    total = sum(needed)
+    kept_a, kept_b, total = [], [], 0
+    for source, left, right in zip(sources, a, b, strict=True):
+        (kept, needed), (other, _) = numbers_kept(source, left), numbers_kept(source, right)
+        if needed:
+            kept_a.append(kept)
+            kept_b.append(other)
+            total += needed
     if not total:
         return []
-    with_numbers = [i for i, n in enumerate(needed) if n]
-
-    def kept(outputs: list[str]) -> list[int]:
-        return [needed[i] - len(missing_quantities(sources[i], outputs[i])) for i in with_numbers]
-
     return [
         paired_permutation(
             "numbers kept",
-            kept(a),
-            kept(b),
+            kept_a,
+            kept_b,
             statistic=lambda values: float(np.sum(values.astype(float))) / total,
         )
     ]

@@ -57,14 +57,18 @@ def han_free_share(hypotheses: Sequence[str]) -> float | None:
     return sum(not _HAN.search(h) for h in hypotheses) / len(hypotheses)
 
 
+def numbers_kept(source: str, hypothesis: str) -> tuple[int, int]:
+    """(kept, needed): how many of the source's numbers, percentages and dates the hypothesis
+    states, and how many the source has."""
+    needed = len(extract_quantities(source))
+    return needed - len(missing_quantities(source, hypothesis)) if needed else 0, needed
+
+
 def number_preservation(sources: Sequence[str], hypotheses: Sequence[str]) -> float | None:
     """Share of the sources' numbers, percentages and dates that the hypotheses state."""
-    total = kept = 0
-    for source, hypothesis in zip(sources, hypotheses, strict=True):
-        needed = len(extract_quantities(source))
-        total += needed
-        kept += needed - len(missing_quantities(source, hypothesis))
-    return kept / total if total else None
+    counts = [numbers_kept(s, h) for s, h in zip(sources, hypotheses, strict=True)]
+    total = sum(needed for _, needed in counts)
+    return sum(kept for kept, _ in counts) / total if total else None
 
 
 # ------------------------------------------------------------------------ summary

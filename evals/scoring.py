@@ -18,12 +18,11 @@ from evals.metrics import (
     key_point_precision,
     key_point_recall,
     majority_label,
-    number_preservation,
+    numbers_kept,
     stance_scores,
 )
 from evals.stats import Estimate, corpus_ci, mean_ci, paired_ci
 from summarizer.grounding.glossary import Glossary
-from summarizer.grounding.numbers import extract_quantities
 
 MAJORITY = "(majority class)"
 
@@ -48,12 +47,8 @@ def translation_scores(records: list[dict[str, Any]], glossary: Glossary) -> dic
     names = [glossary_hits(s, o, glossary) for s, o in zip(sources, outputs, strict=True)]
     named = [float(hits) for hits, count in names if count]
     name_counts = [count for _, count in names if count]
-    needed = [len(extract_quantities(s)) for s in sources]
-    kept = [
-        (number_preservation([s], [o]) or 0.0) * n
-        for s, o, n in zip(sources, outputs, needed, strict=True)
-    ]
-    with_numbers = [(k, n) for k, n in zip(kept, needed, strict=True) if n]
+    counts = [numbers_kept(s, o) for s, o in zip(sources, outputs, strict=True)]
+    with_numbers = [(float(kept), needed) for kept, needed in counts if needed]
     return {
         "chrf_pp": _metric(corpus_ci("chrf", outputs, references), "segment"),
         "bleu": _metric(corpus_ci("bleu", outputs, references), "segment"),
