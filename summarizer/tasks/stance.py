@@ -38,6 +38,13 @@ the same posts (translate_plain@v1), stance@v1 scored 0.375 (0.357 on the 25 in 
 and the label in the shared article view (stance@v2, which would save the label's own reading
 of the article, about 40 s of a local brief) 0.312, never neutral: paired bootstrap +0.06
 [-0.01, +0.13] for stance@v1. So the label step was left as it is.
+
+Fourteenth session: asking for the kind of text first (stance@v6, "genre" the reply's first
+field, with "a news report is neutral unless its author's own words take a side"; template in
+evals/runs/stance-genre/) changed no seed label (seed004, a news report, still "critical", and
+the model called it "analysis"; the injection case it called a "news report" and still
+"supportive") and lowered NLPCC from 0.400 to 0.372 macro-F1 (accuracy 0.56 to 0.48) against
+stance@v1 in the same session (evals/runs/stance-genre-before). Not kept.
 """
 
 from __future__ import annotations
