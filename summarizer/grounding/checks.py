@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from summarizer.grounding.glossary import Glossary, Term, english_pattern
 from summarizer.grounding.numbers import Quantity, extract_quantities, missing_quantities
+from summarizer.grounding.quantity_format import describe_missing
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -151,7 +152,13 @@ def refusal_problems(source: str, english: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def number_problems(source: str, english: str) -> tuple[str, ...]:
-    return tuple(f"{q} from the source is missing" for q in missing_quantities(source, english))
+    """Each figure of ``source`` that ``english`` does not state, in words the model can act on
+    when it is asked again ("July 24 (7月24日) from the source is missing"; the canonical
+    "????-07-24" told it nothing)."""
+    return tuple(
+        f"{describe_missing(q, source)} from the source is missing"
+        for q in missing_quantities(source, english)
+    )
 
 
 def unsupported_figure(value: str, source_quantities: frozenset[Quantity]) -> str | None:

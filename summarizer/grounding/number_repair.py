@@ -30,7 +30,7 @@ from summarizer.grounding.numbers import (
     extract_quantities,
     missing_quantities,
 )
-from summarizer.grounding.quantity_format import format_quantity
+from summarizer.grounding.quantity_format import format_quantity, ordinal
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def drop_invented_months(source: str, english: str, document: str) -> tuple[str,
         if len(whole.get(day, ())) == 1:
             rewrites[match.start()] = (match, format_quantity(next(iter(whole[day]))))
         elif day in days and day not in whole:
-            rewrites[match.start()] = (match, f"the {_ordinal(day)}")
+            rewrites[match.start()] = (match, f"the {ordinal(day)}")
     return _rewrite(english, rewrites)
 
 
@@ -149,8 +149,3 @@ def _rewrite(
 
 def _month_number(text: str) -> int:
     return int(text) if text.isdigit() else _CN_MONTHS.get(text, 0)
-
-
-def _ordinal(day: int) -> str:
-    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
