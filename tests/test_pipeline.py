@@ -858,8 +858,29 @@ def test_what_the_model_cannot_translate_is_romanised_and_named() -> None:
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == "To relieve Chaohu, Hefei prepared flood diversion."
     assert any("p1: romanised, not translated: 巢湖 → Chaohu" in w for w in result.warnings)
-    # The model was asked first: the phrase alone, then in its sentence.
-    assert [r.prompt for r in fake.history][-2:] == ["translate_span@v2", "translate_span@v1"]
+    # The model was asked first: the phrase alone, then in its sentence, then for samples.
+    spans = [(r.prompt, r.seed) for r in fake.history if r.prompt.startswith("translate_span")]
+    assert spans == [
+        ("translate_span@v2", 0),
+        ("translate_span@v1", 0),
+        ("translate_span@v2", 1),
+        ("translate_span@v2", 2),
+    ]
+    assert all(r.temperature > 0 for r in fake.history if r.seed and "span" in r.prompt)
+
+
+def test_a_span_the_likeliest_reply_echoes_may_come_back_from_a_sample() -> None:
+    article = article_from_text("钟南山院士回忆了这部影片。", name="t")
+
+    def echo_unless_sampled(request: Request) -> str:
+        if request.prompt.startswith("translate_span"):
+            return "academician" if request.seed == 2 else "院士"
+        return "Zhong Nanshan, 院士, recalled the film."
+
+    fake = FakeBackend(responder=echo_unless_sampled)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "Zhong Nanshan, academician, recalled the film."
+    assert all(c.passed for c in result.checks)
 
 
 def test_a_word_the_model_cannot_translate_is_not_dressed_as_a_name() -> None:

@@ -43,6 +43,8 @@ from summarizer.tasks.translate_repair import RESAMPLE_TEMPERATURE, paragraph_pr
 CONTEXT_CHARS = 300
 
 SPAN_PROMPT_VERSIONS = (2, 1)  # translate_span: the phrase alone, then in its sentence
+SPAN_SAMPLES = 2  # then samples of the first, at a temperature that lets a reply stray from an echo
+SPAN_SAMPLE_TEMPERATURE = 0.7
 
 
 def default_mode(capabilities: Capabilities) -> Mode:
@@ -177,15 +179,26 @@ def translate(
 def _translate_span(run: TranslationRun, span: str, context: str) -> str:
     """A few Chinese characters the paragraph's translation left, translated on their own:
     the phrase alone after three worked examples (translate_span@v2), and when that gives no
-    English, the phrase in its sentence (v1).
+    English, the phrase in its sentence (v1); when neither does, ``SPAN_SAMPLES`` samples of
+    v2 at ``SPAN_SAMPLE_TEMPERATURE``, the first with English kept.
 
     Of the 28 spans the local model left in the 300 WMT21 segments, v1 alone got English back
     for 6 (it echoed the Chinese, or wrote "White洋淀"), v2 for 23; v2 misses some that v1 gets
-    (防汛抗旱指挥部 echoed), hence both, in that order."""
+    (防汛抗旱指挥部 echoed), hence both, in that order. Three were left by both (院士, 哨,
+    填报志愿): the likeliest reply echoes them, a less likely one may not."""
     english = ""
-    for version in SPAN_PROMPT_VERSIONS:
+    tries = [(version, 0) for version in SPAN_PROMPT_VERSIONS]
+    tries += [(SPAN_PROMPT_VERSIONS[0], seed) for seed in range(1, SPAN_SAMPLES + 1)]
+    for version, seed in tries:
         prompt = render("translate_span", version=version, span=span, context=embed_safely(context))
-        request = Request(run.model, prompt.messages, prompt.ref, max_tokens=24)
+        request = Request(
+            run.model,
+            prompt.messages,
+            prompt.ref,
+            max_tokens=24,
+            temperature=SPAN_SAMPLE_TEMPERATURE if seed else 0.0,
+            seed=seed,
+        )
         completion = run.backend.complete(request)
         run.calls.append(call_record(prompt.ref, completion))
         lines = clean_plain_reply(completion.text).splitlines()  # none for an echo of the prompt
