@@ -35,6 +35,12 @@ from summarizer.grounding.quantity_format import format_quantity
             ["'16,000' → '160,000'"],
         ),
         ("营收1.5万亿元", "revenue of 15 billion yuan", "revenue of 1.5 trillion yuan", None),
+        (  # a zero gained on a plain amount
+            "去年利润分红得了2800多元",
+            "the dividend was 28,000 yuan",
+            "the dividend was 2,800 yuan",
+            ["'28,000' → '2,800'"],
+        ),
         # Right already, or not a sure slip: left alone.
         ("营收1.5万亿元", "revenue of 1.5 trillion yuan", "revenue of 1.5 trillion yuan", []),
         ("总装机82万千瓦。", "a capacity of 820 megawatts", "a capacity of 820 megawatts", []),

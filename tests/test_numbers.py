@@ -56,6 +56,8 @@ def test_missing(source: str, english: str, missing: list[str]) -> None:
         ("(five) and 2026年 orders", {("number", "5"), ("number", "2026")}),
         ("in May 2025", {("date", "2025-05-??"), ("number", "2025")}),
         ("Mayor Jane spoke", set()),  # a month hint that is no date
+        ("from the second to the sixth floor", {("number", "2"), ("number", "6")}),
+        ("for the first time in seconds", set()),
     ],
 )
 def test_extract_number_words(text: str, expected: set[tuple[str, str]]) -> None:

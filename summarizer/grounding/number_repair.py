@@ -6,7 +6,8 @@ their fix is mechanical, so code makes it (and says so):
 
 - **an amount off by a power of ten**: 万 is ten thousand and 亿 a hundred million, so the digits
   the model copies are right and the size is not: 17.5亿 written "17.5 billion" (it is 1.75
-  billion), 16万 written "16,000";
+  billion), 16万 written "16,000"; a plain amount gains or loses a zero the same way (2800多元
+  written "28,000 yuan");
 - **a month the article never gives**: Chinese news dates an event by its day alone (26日, the
   26th of the dateline's month); the model supplies a month, and often the wrong one ("June 26"
   in a July story). Code writes "the 26th" (or the source's own date, when it gives that day
@@ -61,7 +62,7 @@ def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
     """``english`` with each amount that is a source amount off by a power of ten rewritten as
     the source says, and what was rewritten.
 
-    Only a sure slip is rewritten: a source amount of at least 10,000 missing from the English,
+    Only a sure slip is rewritten: a source amount of at least 1,000 missing from the English,
     and exactly one English amount of at least 1,000 that the source does not state and that is
     a power of ten (10^-4 to 10^4) away from it. An amount in other units ("820 megawatts" for
     82万千瓦) is left for the checks to flag.
@@ -69,7 +70,7 @@ def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
     needed = [
         q
         for q in missing_quantities(source, english)
-        if q.kind == "number" and Decimal(q.value) >= 10_000
+        if q.kind == "number" and Decimal(q.value) >= 1_000
     ]
     if not needed:
         return english, []

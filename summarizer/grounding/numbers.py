@@ -72,6 +72,17 @@ _WORD_VALUES = (
     ("fifty", "50"),
     ("hundred", "100"),
     ("half", "0.5"),
+    # Ordinals state their number too: 2层至6层 is "from the second to the sixth floor". Not
+    # "first", which English uses for much besides counting ("for the first time").
+    ("second", "2"),
+    ("third", "3"),
+    ("fourth", "4"),
+    ("fifth", "5"),
+    ("sixth", "6"),
+    ("seventh", "7"),
+    ("eighth", "8"),
+    ("ninth", "9"),
+    ("tenth", "10"),
 )
 _WORDS = {word: Decimal(value) for word, value in _WORD_VALUES}
 
