@@ -211,6 +211,7 @@ def test_which_quantities_are_figures(quantity: Quantity, notable: bool) -> None
         ("累计确诊病例2394513例", "23,945,133 cases", ["2,394,513"]),
         ("增长了百分之二十五", "grew by a quarter", ["25% (百分之二十五)"]),
         ("营收下降25%", "revenue fell", ["25%"]),
+        ("2019年最后一天", "the last day of the year", ["the year 2019 (2019年)"]),
     ],
 )
 def test_a_missing_figure_is_named_as_the_source_writes_it(

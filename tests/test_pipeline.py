@@ -757,6 +757,21 @@ def test_a_refusal_is_asked_again_and_if_it_stays_the_paragraph_is_marked() -> N
     assert any("refuses to translate" in w for w in result.warnings)
 
 
+def test_a_reask_that_gives_nothing_keeps_the_first_translation() -> None:
+    """Seen on WMT21 with the local model: the re-ask of a paragraph that dropped a year came
+    back empty twice, and the error lost the paragraph's translation with it."""
+    article = article_from_text("2019年最后一天的跨年活动吸引了290万人参加。", name="t")
+    first = "The New Year's Eve event drew 2.9 million people."
+    replies = iter([first])
+    fake = FakeBackend(responder=lambda request: next(replies, ""))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == first
+    assert len(fake.history) > 2  # the re-ask, its retry and the samples were all asked
+    assert any("a re-ask gave no translation" in w for w in result.warnings)
+    numbers = next(c for c in result.checks if c.name == "numbers_preserved")
+    assert numbers.details == ["p1: the year 2019 (2019年) from the source is missing"]
+
+
 def test_chinese_left_after_the_reask_is_translated_alone_and_spliced_in() -> None:
     article = article_from_text("美国这次的操作是一场精准的利益算计。", name="t")
 

@@ -85,13 +85,15 @@ def source_figures(source: str) -> dict[Quantity, str]:
 def describe_missing(quantity: Quantity, source: str) -> str:
     """A figure of ``source`` as a reader and the model can act on it: its English form, with
     the source's own text when that differs ("July 24 (7月24日)", "150,000 (15万)"); a day
-    the source gives without a month is "the 24th (24日)"."""
+    the source gives without a month is "the 24th (24日)", a year "the year 2019 (2019年)"."""
     shown = format_quantity(quantity)
     original = source_figures(source).get(quantity)
     if original is None:
         return shown
     if quantity.kind == "number" and "月" not in original and _DAY_MARK.search(original):
         shown = f"the {ordinal(int(quantity.value))}"
+    elif quantity.kind == "number" and original.endswith("年"):
+        shown = f"the year {quantity.value}"
     return shown if original.replace(",", "") == shown.replace(",", "") else f"{shown} ({original})"
 
 

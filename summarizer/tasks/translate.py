@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from summarizer.backends.base import Backend, Capabilities, Request
+from summarizer.errors import ParseError
 from summarizer.grounding.checks import (
     glossary_problems,
     length_problems,
@@ -28,7 +29,12 @@ from summarizer.schemas import (
     TranslatedParagraph,
     Translation,
 )
-from summarizer.structured.reask import call_record, complete_structured
+from summarizer.structured.reask import (
+    call_record,
+    calls_spent,
+    complete_structured,
+    reasks_spent,
+)
 from summarizer.tasks.common import Progress, embed_safely, no_progress
 from summarizer.tasks.options import Mode, PipelineOptions
 from summarizer.tasks.replies import clean_plain_reply
@@ -153,9 +159,7 @@ def translate(
                 source,
                 translated[key],
                 run.glossary,
-                partial(
-                    translate_one, run, key, source, before, after, temperature=RESAMPLE_TEMPERATURE
-                ),
+                partial(_retranslate, run, key, source, before, after),
                 partial(_translate_span, run),
                 run.repairs,
                 document,
@@ -174,6 +178,30 @@ def translate(
                     on_paragraph(TranslatedParagraph(id=pid, source=texts[pid], text=whole))
     on_progress("translate", len(chunks), len(chunks))
     return _assemble(article, english_parts, run)
+
+
+def _retranslate(
+    run: TranslationRun,
+    key: str,
+    source: str,
+    before: str,
+    after: str,
+    problems: list[str],
+    seed: int,
+) -> str:
+    """A re-ask or a sample for a paragraph that already has English; "" when the model gives
+    none that parses (an empty reply, twice: seen on WMT21 for a re-ask). It is then no
+    candidate, and the English it would have replaced stays: a failed repair must not lose a
+    translated paragraph."""
+    try:
+        return translate_one(
+            run, key, source, before, after, problems, seed, temperature=RESAMPLE_TEMPERATURE
+        )
+    except ParseError as exc:
+        run.calls.extend(calls_spent(exc))
+        run.reasks += reasks_spent(exc)
+        run.warnings.append(f"{key}: a re-ask gave no translation ({exc.reason}); not used")
+        return ""
 
 
 def _translate_span(run: TranslationRun, span: str, context: str) -> str:

@@ -36,7 +36,8 @@ from summarizer.grounding.number_repair import (
 from summarizer.grounding.people import is_proper_name
 from summarizer.tasks.consensus import similarity
 
-# (problems, seed): the paragraph translated again, told its problems; seed > 0 asks for a sample.
+# (problems, seed): the paragraph translated again, told its problems; seed > 0 asks for a sample;
+# "" when the model gave no translation.
 Retranslate = Callable[[list[str], int], str]
 # Samples asked for when a name or a number is still wrong after the re-ask, and their
 # temperature: low, so a sample reads like the likeliest reply but for what it was told to fix.
@@ -164,7 +165,10 @@ def _resampled(
     for seed in range(1, RESAMPLES + 1):
         fixes = RepairLog()  # the number fixes of a sample count only if it is kept
         log.reasks += 1  # a sample is asked with the problems shown, like the re-ask
-        sample = _fix_by_code(key, source, retranslate(problems, seed), document, fixes)
+        sample = retranslate(problems, seed)
+        if not sample:  # the model gave none: no candidate
+            continue
+        sample = _fix_by_code(key, source, sample, document, fixes)
         wrong = len(_wrong_facts(source, sample, glossary))
         other = len(paragraph_problems(source, sample, glossary)) - wrong
         if wrong < wrong_now and other <= other_now:
@@ -194,8 +198,9 @@ def repair(
     problems = paragraph_problems(source, english, glossary)
     if problems:
         log.reasks += 1
-        retry = _fix_by_code(key, source, retranslate(problems, 0), document or source, log)
-        if len(paragraph_problems(source, retry, glossary)) < len(problems):
+        retry = retranslate(problems, 0)
+        retry = _fix_by_code(key, source, retry, document or source, log) if retry else ""
+        if retry and len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
