@@ -90,8 +90,12 @@ def run_command(
     for key, system in run["totals"].items():
         metrics = system["metrics"]
         if "valid_output_rate" in metrics:
-            valid = metrics["valid_output_rate"]["value"]
-            click.echo(f"{key}: valid {valid:.0%}, {metrics['calls']} calls", err=True)
+            valid = metrics["valid_output_rate"]
+            failed = round(valid["n"] * (1 - valid["value"]))  # a share rounds 299/300 to 100%
+            click.echo(
+                f"{key}: valid {valid['value']:.1%} ({failed} failed), {metrics['calls']} calls",
+                err=True,
+            )
     click.echo(str(output))
 
 

@@ -273,6 +273,17 @@ def test_compare_says_which_differences_are_real(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no system" in missing.stderr
 
 
+def test_the_run_says_how_many_examples_failed(tmp_path: Path) -> None:
+    """A share alone hides a failure: 299 of 300 printed as "valid 100%"."""
+    result = cli(
+        "eval", "run", "--dataset", "seeds", "-m", "fake?error_rate=1", "-o", str(tmp_path / "r")
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("seeds | fake"))
+    examples = sum(r["variant"] == "pipeline" for r in _examples(tmp_path / "r"))
+    assert line.startswith(f"seeds | fake?error_rate=1 | pipeline: valid 0.0% ({examples} failed)")
+
+
 def test_a_compare_with_an_article_that_fails_scores_the_rest(tmp_path: Path) -> None:
     """One seed that cannot be briefed is named, the other four are compared, and what only it
     states counts as missed."""
