@@ -20,6 +20,15 @@ from summarizer.grounding.dateline import parse_dateline
         ),
         ("新華社華盛頓1月3日電 美方表示。", "WASHINGTON, January 3 (Xinhua) —", "美方表示。"),
         ("本报重庆1月3日电 消息。", "CHONGQING, January 3 —", "消息。"),
+        # A foreign city by its English name, not its pinyin ("XINI", "JILONGPO").
+        (
+            "新华社悉尼7月26日电（记者陈宇）研究人员……",
+            "SYDNEY, July 26 (Xinhua, reporter Chen Yu) —",
+            "研究人员……",
+        ),
+        ("新华社吉隆坡7月25日电 会议举行。", "KUALA LUMPUR, July 25 (Xinhua) —", "会议举行。"),
+        # An agency's web desk files without a place.
+        ("中新网7月26日电 综合外媒报道。", "July 26 (Chinanews.com) —", "综合外媒报道。"),
     ],
 )
 def test_datelines(text: str, english: str, rest: str) -> None:
@@ -34,7 +43,17 @@ def test_datelines(text: str, english: str, rest: str) -> None:
         "美国总统特朗普看似对华妥协",
         "新华社北京13月5日电 消息",
         "新华社北京3月5日电",
+        "7月26日电 消息",  # neither agency nor place
     ],
 )
 def test_not_datelines(text: str) -> None:
     assert parse_dateline(text) is None
+
+
+def test_cities_have_their_english_names() -> None:
+    from summarizer.grounding.gazetteer import city_in_english
+
+    assert city_in_english("悉尼") == "Sydney"  # the larger of two Sydneys
+    assert city_in_english("乌鲁木齐") == "Urumqi"  # diacritics dropped, as the wires write it
+    assert city_in_english("華盛頓") == "Washington"  # Traditional script too
+    assert city_in_english("院士") is None and city_in_english("美国") is None

@@ -898,6 +898,23 @@ def test_a_span_the_likeliest_reply_echoes_may_come_back_from_a_sample() -> None
     assert all(c.passed for c in result.checks)
 
 
+def test_a_city_left_in_chinese_is_named_by_code_before_any_call() -> None:
+    article = article_from_text("澳大利亚悉尼的研究人员正在研发新药。", name="t")
+
+    def lazy(request: Request) -> str:
+        if request.prompt.startswith("translate_span"):
+            return "Xini"  # what a guess would give
+        return "Researchers in 悉尼, Australia, are developing a new drug."
+
+    fake = FakeBackend(responder=lazy)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert (
+        result.paragraphs[0].text == "Researchers in Sydney, Australia, are developing a new drug."
+    )
+    assert not any(r.prompt.startswith("translate_span") for r in fake.history)
+    assert any("named by code: 悉尼 → Sydney" in w for w in result.warnings)
+
+
 def test_a_word_the_model_cannot_translate_is_not_dressed_as_a_name() -> None:
     """院士 is a word (academician): its pinyin, "Yuanshi", would read as a name. It stays as it
     is, and the warning says so."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.grounding.gazetteer import city_in_english
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.grounding.names import pinyin_name
 
@@ -27,7 +28,7 @@ AGENCIES = {
 }
 _MONTHS = "January February March April May June July August September October November December"
 _DATELINE = re.compile(
-    rf"^\s*(?P<agency>{'|'.join(AGENCIES)})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)\s*"
+    rf"^\s*(?P<agency>{'|'.join(AGENCIES)})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)?\s*"
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電]"
     r"(?:\s*[（(](?P<credit>[^（）()]{1,40})[）)])?\s*"
 )
@@ -42,10 +43,11 @@ class Dateline:
 
 
 def _place(chinese: str) -> str:
+    """The glossary's name, else the city's English name (悉尼 → SYDNEY), else pinyin."""
     for term in builtin_glossary().terms_in(chinese):
         if term.type == "place" and chinese in term.chinese:
             return term.english.removeprefix("the ").upper()
-    return pinyin_name(chinese).upper()
+    return (city_in_english(chinese) or pinyin_name(chinese)).upper()
 
 
 def _reporters(credit: str) -> list[str]:
@@ -62,7 +64,10 @@ def parse_dateline(text: str) -> Dateline | None:
     match = _DATELINE.match(text)
     if match is None or not 1 <= int(match.group("month")) <= 12 or not text[match.end() :]:
         return None
-    if _NOT_A_PLACE.search(match.group("place")):  # 据新华社…: a report quoted, not a dateline
+    place = match.group("place")
+    if place is None and match.group("agency") is None:  # 7月26日电 alone says too little
+        return None
+    if place and _NOT_A_PLACE.search(place):  # 据新华社…: a report quoted, not a dateline
         return None
     agency = AGENCIES.get(match.group("agency") or "")
     month = _MONTHS.split()[int(match.group("month")) - 1]
@@ -74,7 +79,9 @@ def parse_dateline(text: str) -> Dateline | None:
             role = "reporter" if len(reporters) == 1 else "reporters"
             credit_parts.append(f"{role} {' and '.join(reporters)}")
     attribution = f" ({', '.join(credit_parts)})" if credit_parts else ""
-    english = f"{_place(match.group('place'))}, {month} {int(match.group('day'))}{attribution} —"
+    date = f"{month} {int(match.group('day'))}"
+    # An agency's own web desk files without a place: 中新网7月26日电 is "July 26 (Chinanews.com)".
+    english = f"{_place(place)}, {date}{attribution} —" if place else f"{date}{attribution} —"
     return Dateline(english=english, rest=text[match.end() :])
 
 

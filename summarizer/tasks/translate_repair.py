@@ -3,7 +3,8 @@ ten, a month the article never gives) and a sentence written twice are set right
 translated paragraph that still fails the code checks (a run of words said more often than the
 source repeats anything among them) is asked again once with the problems shown; when a name or
 a number is still wrong after that, a few samples at temperature are asked for and the one that
-gets most of them right is kept; Chinese still left is translated span by span and spliced in,
+gets most of them right is kept; a city name still in Chinese gets its English name from a
+gazetteer; other Chinese still left is translated span by span and spliced in,
 and a name the model still cannot translate is romanised (pinyin, as the press writes a name it
 has no English for), with a warning naming each. English with Chinese in it ships only when
 every route failed, and then the paragraph is marked."""
@@ -26,6 +27,7 @@ from summarizer.grounding.checks import (
     source_repeats,
     untranslated_chinese,
 )
+from summarizer.grounding.gazetteer import city_in_english
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
 from summarizer.grounding.number_repair import (
@@ -182,6 +184,21 @@ def _resampled(
     return best
 
 
+def _name_cities(key: str, english: str, log: RepairLog) -> str:
+    """``english`` with each city name left in Chinese given its English name by code (悉尼 →
+    Sydney): sure where a model's guess or pinyin ("Xini") is not."""
+    named = []
+    for span in dict.fromkeys(untranslated_chinese(english)):
+        city = city_in_english(span)
+        if city:
+            english = splice(english, span, city)
+            named.append(f"{span} → {city}")
+    if named:
+        log.spliced += len(named)
+        log.warnings.append(f"{key}: city names left in Chinese, named by code: {', '.join(named)}")
+    return english
+
+
 def repair(
     key: str,
     source: str,
@@ -203,6 +220,7 @@ def repair(
         if retry and len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
+    english = _name_cities(key, english, log)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
         candidate = translate_span(span, source).strip().strip("\"'“”")

