@@ -54,6 +54,9 @@ def test_cities_have_their_english_names() -> None:
     from summarizer.grounding.gazetteer import city_in_english
 
     assert city_in_english("悉尼") == "Sydney"  # the larger of two Sydneys
-    assert city_in_english("乌鲁木齐") == "Urumqi"  # diacritics dropped, as the wires write it
+    assert city_in_english("圣保罗") == "Sao Paulo"  # diacritics dropped, as the wires write it
     assert city_in_english("華盛頓") == "Washington"  # Traditional script too
+    assert city_in_english("高雄") == "Kaohsiung"
     assert city_in_english("院士") is None and city_in_english("美国") is None
+    # The mainland's cities are left to pinyin, and Japan's kanji names are Chinese words too.
+    assert city_in_english("江津") is None and city_in_english("湖南") is None

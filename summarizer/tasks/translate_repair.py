@@ -184,12 +184,13 @@ def _resampled(
     return best
 
 
-def _name_cities(key: str, english: str, log: RepairLog) -> str:
-    """``english`` with each city name left in Chinese given its English name by code (悉尼 →
-    Sydney): sure where a model's guess or pinyin ("Xini") is not."""
+def _name_cities(key: str, source: str, english: str, log: RepairLog) -> str:
+    """``english`` with each foreign city's name left in Chinese given its English name by code
+    (悉尼 → Sydney): sure where a model's guess or pinyin ("Xini") is not. Only a span jieba
+    tags a proper noun: a word is no city even where a gazetteer has a town of that name."""
     named = []
     for span in dict.fromkeys(untranslated_chinese(english)):
-        city = city_in_english(span)
+        city = city_in_english(span) if is_proper_name(span, source) else None
         if city:
             english = splice(english, span, city)
             named.append(f"{span} → {city}")
@@ -220,7 +221,7 @@ def repair(
         if retry and len(paragraph_problems(source, retry, glossary)) < len(problems):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
-    english = _name_cities(key, english, log)
+    english = _name_cities(key, source, english, log)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
         candidate = translate_span(span, source).strip().strip("\"'“”")
