@@ -200,3 +200,31 @@ def test_taking_a_year_off_loses_no_source_figure(
 ) -> None:
     result, _ = drop_invented_years(source, english, document + source)
     assert missing_quantities(source, result) == missing_quantities(source, english)
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "fixed"),
+    [
+        (  # the WMT21 slip: 25日 became a weekday the story never names
+            "突尼斯总统府25日发布公告说，总统赛义德当天提名看守政府内政部长。",
+            "The presidency announced on Tuesday that President Saied nominated the minister.",
+            "The presidency announced on the 25th that President Saied nominated the minister.",
+        ),
+        (  # the source names the weekday: it stands
+            "上周五（17日），数千人上街抗议。",
+            "On Friday, thousands protested.",
+            "On Friday, thousands protested.",
+        ),
+        (  # two days in the source: which one is meant is not sure
+            "25日至26日，重庆迎来暴雨。",
+            "Heavy rain fell on Saturday.",
+            "Heavy rain fell on Saturday.",
+        ),
+    ],
+)
+def test_a_weekday_the_article_never_gives_becomes_its_day(
+    source: str, english: str, fixed: str
+) -> None:
+    from summarizer.grounding.number_repair import drop_invented_weekdays
+
+    assert drop_invented_weekdays(source, english)[0] == fixed

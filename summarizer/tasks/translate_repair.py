@@ -32,6 +32,7 @@ from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
 from summarizer.grounding.number_repair import (
     drop_invented_months,
+    drop_invented_weekdays,
     drop_invented_years,
     rescale_amounts,
 )
@@ -115,16 +116,17 @@ def drop_repeated_sentences(source: str, english: str) -> tuple[str, int]:
 def _fix_by_code(key: str, source: str, english: str, document: str, log: RepairLog) -> str:
     """``english`` with the slips code can set right: a sentence written twice
     (``drop_repeated_sentences``), and the number slips of ``grounding.number_repair``: an
-    amount a misread 万 or 亿 put off by a power of ten, a month or a year the article never
-    gives. Done before any re-ask, which rarely fixes them (the model makes the same slip
-    again); each rewrite is reported, since it changes the model's English."""
+    amount a misread 万 or 亿 put off by a power of ten, a month, a year or a weekday the
+    article never gives. Done before any re-ask, which rarely fixes them (the model makes the
+    same slip again); each rewrite is reported, since it changes the model's English."""
     english, repeated = drop_repeated_sentences(source, english)
     if repeated:
         log.warnings.append(f"{key}: {repeated} sentence(s) the model wrote twice dropped")
     english, resized = rescale_amounts(source, english)
     english, redated = drop_invented_months(source, english, document)
     english, unyeared = drop_invented_years(source, english, document)
-    redated += unyeared
+    english, weekdays = drop_invented_weekdays(source, english)
+    redated += unyeared + weekdays
     if resized:
         log.warnings.append(
             f"{key}: amounts set to the size the source gives: {', '.join(map(str, resized))}"
