@@ -17,7 +17,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\g<p>: a few Chinese characters were left untranslated (\g<z>)",
         ),
         (
-            r"^translation check failed: (?P<p>p\d+): (?P<zh>\S+) should be rendered as '(?P<en>.+)'$",
+            r"^translation check failed: (?P<p>p\d+): (?P<zh>\S+) should be rendered as "
+            r"'(?P<en>[^']+)'.*$",
             r"\g<p>: the name \g<zh> is not given as \g<en>, the name the press uses; check it",
         ),
         (

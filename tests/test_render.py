@@ -38,11 +38,14 @@ def test_warnings_are_said_in_plain_words() -> None:
     assert reader_warning("translation check failed: p34: 64% from the source is missing") == (
         "p34: the original's figure 64% is not in the English; check this paragraph"
     )
-    assert (
-        reader_warning(
-            "translation check failed: p24: 英伟达/英偉達 should be rendered as 'NVIDIA'"
-        )
-        == "p24: the name 英伟达/英偉達 is not given as NVIDIA, the name the press uses; check it"
+    from summarizer.grounding.checks import glossary_problems
+    from summarizer.grounding.glossary import builtin_glossary
+
+    (problem,) = glossary_problems(
+        "緯創等廠商也都為英偉達供貨。", "Wistron supplies.", builtin_glossary()
+    )
+    assert reader_warning(f"translation check failed: p24: {problem}") == (
+        "p24: the name 英偉達 is not given as NVIDIA, the name the press uses; check it"
     )
     assert reader_warning("summary check: figure '25%' cited p7 but is in p5; corrected") == (
         "the figure 25% is from p5, not p7; corrected"

@@ -64,7 +64,13 @@ def glossary_problems(source: str, english: str, glossary: Glossary) -> tuple[st
         if term.type == "place":
             continue  # "US", "U.S.", "America": places have too many right forms to check
         if not any(english_pattern(form).search(english) for form in term.english_forms()):
-            problems.append(f"{'/'.join(term.chinese)} should be rendered as {term.english!r}")
+            # The form the source writes, and what is wrong said plainly: "英伟达/英偉達 should be
+            # rendered as 'NVIDIA'" got back English that still left the name out.
+            written = next((c for c in term.chinese if c in source), term.chinese[0])
+            problems.append(
+                f"{written} should be rendered as {term.english!r}: the source names "
+                f"{term.english} and the English leaves it out"
+            )
     wrong_forms = glossary.wrong_forms
     if wrong_forms is None or not wrong_forms.search(english):
         return tuple(problems)  # the usual case: no known wrong rendering anywhere
