@@ -5,7 +5,7 @@ Pinyin is right for a Chinese city (西宁 → Xining) and wrong for a foreign o
 which ships its data: no download) lists each city of 15,000 people or more with its names in
 other languages, Chinese among them; where two cities share a Chinese name, the larger is meant
 (悉尼 is Sydney in Australia, not the one in Nova Scotia). Diacritics are dropped, as the wires
-drop them (Urumqi).
+drop them (Sao Paulo).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _cities() -> dict[str, str]:
 
 
 def _plain_letters(name: str) -> str:
-    """The name without diacritics, as the wires write it: Ürümqi → Urumqi."""
+    """The name without diacritics, as the wires write it: São Paulo → Sao Paulo."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
