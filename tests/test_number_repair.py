@@ -210,6 +210,21 @@ def test_taking_a_year_off_loses_no_source_figure(
             "The presidency announced on Tuesday that President Saied nominated the minister.",
             "The presidency announced on the 25th that President Saied nominated the minister.",
         ),
+        (  # or "today"
+            "美国联邦航空局(FAA)24日发布紧急适航指令。",
+            "The FAA issued an emergency directive today.",
+            "The FAA issued an emergency directive on the 24th.",
+        ),
+        (
+            "24日，FAA发布指令。",
+            "Today, the FAA issued a directive.",
+            "On the 24th, the FAA issued a directive.",
+        ),
+        (
+            "今天24日，FAA发布指令。",
+            "Today, the FAA issued a directive.",
+            "Today, the FAA issued a directive.",
+        ),
         (  # the source names the weekday: it stands
             "上周五（17日），数千人上街抗议。",
             "On Friday, thousands protested.",

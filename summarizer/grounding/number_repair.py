@@ -12,8 +12,8 @@ their fix is mechanical, so code makes it (and says so):
   26th of the dateline's month); the model supplies a month, and often the wrong one ("June 26"
   in a July story). Code writes "the 26th" (or the source's own date, when it gives that day
   whole) unless the article gives that month somewhere;
-- **a weekday the article never gives**: 25日 comes back as "on Tuesday"; code writes "on the
-  25th";
+- **a weekday the article never gives**: 25日 comes back as "on Tuesday" or "today"; code
+  writes "on the 25th";
 - **a year the article never gives**: the same dates, 7月13日 or 13日, come back as "July 13,
   2023" in a 2020 story. Code takes the year off unless the article gives it somewhere.
 """
@@ -53,8 +53,11 @@ _SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
 # A month anywhere (7月, 七月); a day with no month before it is ``BARE_DAY``.
 _MONTH = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
-_SOURCE_WEEKDAY = re.compile(r"星期|礼拜|禮拜|周[一二三四五六日天末]|週[一二三四五六日天末]")
-_ON_WEEKDAY = re.compile(r"\b[Oo]n (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# 当天, "that day", points back to the day the source gave; 今天 is today.
+_SOURCE_DAY_NAME = re.compile(r"星期|礼拜|禮拜|[周週][一二三四五六日天末]|[今昨明][天日]")
+_DAY_NAME = re.compile(
+    r"\b(?:[Oo]n (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|[Tt]oday(?!['’]s))\b"
+)
 _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
     "十": 10,
     "十一": 11,
@@ -142,15 +145,18 @@ def drop_invented_years(source: str, english: str, document: str) -> tuple[str, 
 
 
 def drop_invented_weekdays(source: str, english: str) -> tuple[str, list[NumberFix]]:
-    """``english`` with "on Tuesday" set to "on the 25th" when ``source`` gives the day as 25日
-    and names no day of the week: the model turns a day of the month into a weekday it makes up
-    (three of the 300 WMT21 segments, none of them right). Only when the source gives one such
-    day, so which day is meant is sure."""
+    """``english`` with "on Tuesday" or "today" set to "on the 25th" when ``source`` gives the
+    day as 25日 and names no day of the week and no 今天: the model turns a day of the month into
+    a weekday it makes up (three of the 300 WMT21 segments, none of them right) or into "today"
+    (one). Only when the source gives one such day, so which day is meant is sure."""
     days = {int(m.group("d")) for m in BARE_DAY.finditer(source)}
-    if len(days) != 1 or _SOURCE_WEEKDAY.search(source):
+    if len(days) != 1 or _SOURCE_DAY_NAME.search(source):
         return english, []
     now = f"on the {ordinal(days.pop())}"
-    rewrites = {m.start(): (m, now) for m in _ON_WEEKDAY.finditer(english)}
+    rewrites = {
+        m.start(): (m, now.capitalize() if m.group(0)[0].isupper() and m.start() == 0 else now)
+        for m in _DAY_NAME.finditer(english)
+    }
     return _rewrite(english, rewrites)
 
 
