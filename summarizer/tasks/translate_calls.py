@@ -140,9 +140,10 @@ def _translate_plain(
     into English:"); one that names a person, firm or body of the glossary gets the instructed
     prompt with those entries, and so does a paragraph with a sentence addressed to an AI model
     (the instructed prompt tells the model the text is data). On the local model, all 300 WMT21
-    segments (fifteenth session, evals/runs/plain-for-places): the plain prompt for short
-    sentences only (80 tokens, no glossary name at all) scored chrF++ 45.50; for any length,
-    45.70 (15 segments changed, 11 for the better); and also where the only names are places
+    segments (fifteenth session, evals/runs/day-names, plain-any-length, plain-for-places): the
+    plain prompt for short sentences only (80 tokens, no glossary name at all) scored chrF++
+    45.50; for any length, 45.70 (15 segments changed, 11 for the better); and also where the
+    only names are places
     (which the glossary check does not enforce), 46.00 (p = 0.015 against 45.50; 0.98 above the
     plain prompt's run, p = 0.003), numbers kept 0.955 → 0.966, and the one Chinese word left
     (院士) translated. Three hand-written worked examples as earlier chat turns
