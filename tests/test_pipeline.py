@@ -652,6 +652,21 @@ def test_translation_repeating_its_context_is_flagged() -> None:
     assert length_problems(source, repeated)
 
 
+def test_a_full_translation_of_a_terse_headline_is_not_called_too_long() -> None:
+    """Headline Chinese is dense: a faithful English line runs near 7 characters per Han
+    character, which the check must not flag (its re-ask made such lines worse)."""
+    from summarizer.grounding.checks import length_problems
+
+    source = "陈茂波指香港经济因疫情再次暴发受打击 吁各界共度时艰-中新网"
+    english = (
+        "Financial Secretary Paul Chan says the renewed outbreak of the epidemic has hit Hong "
+        "Kong's economy once more and asks every sector to pull through the hard times "
+        "together - China News Service"
+    )
+    assert 6 < len(english) / 28 < 8  # 28 Han characters
+    assert length_problems(source, english) == []
+
+
 @pytest.mark.parametrize(
     ("source", "english", "repeats"),
     [
