@@ -33,6 +33,8 @@ def names(text: str) -> list[tuple[str, str]]:
         ("村民沿着蒋口河转移。", []),
         # 高 is a surname, but 高带宽内存 is high-bandwidth memory.
         ("擁有更大的高帶寬內存，數據處理速度更快。", []),
+        # A part of a dotted foreign name is a transliteration: 唐纳德 is Donald, not Tang Nade.
+        ("美国总统唐纳德·特朗普要求国防部起草法案，汪文斌回应。", [("汪文斌", "Wang Wenbin")]),
     ],
 )
 def test_people_are_found_once_in_pinyin(text: str, expected: list[tuple[str, str]]) -> None:

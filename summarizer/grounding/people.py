@@ -5,7 +5,8 @@ one rendering per person.
 jieba tags are noisy: a place (石家庄) or a word (江水) can come out as a name, and a three-character
 name can lose its last character. Only tokens tagged as person names, two or three characters
 long, beginning with a common surname and not inside a glossary name are kept; foreign names
-transliterated into Chinese (特朗普) rarely start with one and are left to the glossary.
+transliterated into Chinese (特朗普) rarely start with one and are left to the glossary, and a
+part of a dotted foreign name (唐纳德·特朗普) is never taken for one.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _PLACE_ENDINGS = frozenset("庄村镇县市省区州湖河江山岛港湾路街"
 # adjective or noun morpheme is taken back into the name; a verb (李明 | 去) is not.
 _NAME_TAIL_TAGS = frozenset({"a", "ag", "n", "ng", "nr", "g"})
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+# The dot between the parts of a foreign name written in Chinese (唐纳德·特朗普): such a part is a
+# transliteration, and its pinyin is no English name.
+_NAME_DOTS = frozenset("·•・‧∙")
 _lock = threading.Lock()
 
 
@@ -74,6 +78,8 @@ def _name_tokens(tokens: list[tuple[str, str]]) -> list[tuple[int, str]]:
             following = tokens[index + 2] if index + 2 < len(tokens) else ("", "")
         if following[0][:1] in _PLACE_ENDINGS or (_common_word(word) and flag != "nrfg"):
             continue  # 蒋口 | 河 is a river
+        if before[-1:] in _NAME_DOTS or following[0][:1] in _NAME_DOTS:
+            continue  # 唐纳德·特朗普 is Donald Trump, not "Tang Nade"
         names.append((start, word))
     return names
 
