@@ -35,6 +35,13 @@ def names(text: str) -> list[tuple[str, str]]:
         ("擁有更大的高帶寬內存，數據處理速度更快。", []),
         # A part of a dotted foreign name is a transliteration: 唐纳德 is Donald, not Tang Nade.
         ("美国总统唐纳德·特朗普要求国防部起草法案，汪文斌回应。", [("汪文斌", "Wang Wenbin")]),
+        # Foreign names spelt in Chinese (Lewis, Duterte), words after a surname-like character
+        # (郑万高铁 is a railway, 任教于 "taught at") and a foreign city are not people.
+        ("赛车手刘易斯在赛后表示满意。", []),
+        ("菲律宾总统杜特尔特当天发表讲话。", []),
+        ("郑万高铁重庆段今日开通。", []),
+        ("他曾任教于北京大学。", []),
+        ("代表团抵达吉隆坡，宗明出席。", [("宗明", "Zong Ming")]),
     ],
 )
 def test_people_are_found_once_in_pinyin(text: str, expected: list[tuple[str, str]]) -> None:
