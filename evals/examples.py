@@ -121,6 +121,8 @@ def summary_record(ctx: RunContext, ref: SummaryRef, target: str | None) -> dict
             )
             output = {
                 "headline": summary.headline,
+                "tldr": summary.tldr,
+                "genre": summary.genre,
                 "key_points": [k.text for k in summary.key_points],
                 "entities": [e.name for e in summary.entities],
                 "stance": brief.stance.label,
