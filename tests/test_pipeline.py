@@ -159,6 +159,22 @@ def test_a_sample_that_names_the_company_but_repeats_a_list_is_not_kept() -> Non
     assert failed == {"glossary_names"}  # what is wrong is said; no repetition was shipped
 
 
+def test_a_reask_that_echoes_the_source_does_not_replace_the_english() -> None:
+    """Counted by problems, an echo of the whole source (one "untranslated" problem, every digit
+    kept) beat English with one word left and a figure dropped; it was kept, and the span route
+    then spliced the echo into gibberish."""
+    source = "目前，该县31个集中安置点已实现社区工厂全覆盖，可提供就业岗位2598个。"
+    first = "Currently, 31 安置 sites in the county have community factories, with many jobs."
+    fake = FakeBackend(
+        responder=lambda request: first if "TRANSLATE_THIS" not in str(request.messages) else source
+    )
+    article = article_from_text(source, name="t")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    english = result.paragraphs[0].text
+    assert "目前" not in english and english.startswith("Currently, 31")
+    assert len(fake.history) > 1  # the re-ask and the samples were asked, and none was kept
+
+
 def test_clean_translation_passes_checks() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     good = json.dumps(

@@ -175,7 +175,11 @@ def _resampled(
         sample = _fix_by_code(key, source, sample, document, fixes)
         wrong = len(_wrong_facts(source, sample, glossary))
         other = len(paragraph_problems(source, sample, glossary)) - wrong
-        if wrong < wrong_now and other <= other_now:
+        if (
+            wrong < wrong_now
+            and other <= other_now
+            and chinese_left(sample) <= chinese_left(english)
+        ):
             kept.append((wrong, -similarity(sample, english), sample, fixes))
     if not kept:
         return english
@@ -184,6 +188,13 @@ def _resampled(
     log.warnings += [f"{key}: a sample translation got more names and numbers right and was kept"]
     log.warnings += fixes.warnings
     return best
+
+
+def chinese_left(english: str) -> int:
+    """How many Han characters ``english`` leaves untranslated. The problem count alone calls a
+    re-ask that echoes the whole source (one "untranslated" problem, every digit kept) better than
+    English with one word left and one figure missing."""
+    return sum(len(span) for span in untranslated_chinese(english))
 
 
 def _name_cities(key: str, source: str, english: str, log: RepairLog) -> str:
@@ -220,7 +231,11 @@ def repair(
         log.reasks += 1
         retry = retranslate(problems, 0)
         retry = _fix_by_code(key, source, retry, document or source, log) if retry else ""
-        if retry and len(paragraph_problems(source, retry, glossary)) < len(problems):
+        if (
+            retry
+            and len(paragraph_problems(source, retry, glossary)) < len(problems)
+            and chinese_left(retry) <= chinese_left(english)
+        ):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
     english = _name_cities(key, source, english, log)
