@@ -156,10 +156,14 @@ def test_reader_page_shows_paragraphs_as_they_come_and_cancel_stops_the_server(
             time.sleep(0.05)
         with diskcache.Cache(str(tmp_path / "cache" / "responses")) as cache:
             calls = len(cache)
-        # 39 paragraphs and the summary and stance calls were due; the cancel stopped them.
-        assert 3 <= calls <= 8, calls
+        # A whole brief of this article takes this fake 10 calls (the paragraphs in JSON chunks,
+        # then the summary and stance steps); the cancel after the first rows stopped the rest.
+        assert 1 <= calls <= 8, calls
     finally:
         server.stop()
+
+
+_SEED_P2 = "因?yàn)樘乩势盏脑挘€沒有說(shuō)完。"  # the seed's second paragraph, as its file has it
 
 
 def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Path) -> None:
@@ -183,7 +187,10 @@ def test_reader_page_badges_export_history_keyboard_and_phone_width(tmp_path: Pa
             page.goto(server.url + "/")
             page.wait_for_selector(f"#model option[value='{model}']", state="attached")
             # Keyboard only: fill the text, tab to the button, press Enter.
-            page.fill("#text", seed("003").read_text(encoding="utf-8"))
+            # p2 becomes a bare list of names: the fake model's reply to it (the names in
+            # English) runs over 8 characters per Han character, so its length check fails.
+            article = seed("003").read_text(encoding="utf-8")
+            page.fill("#text", article.replace(_SEED_P2, "英偉達、臺積電、鴻海、廣達、緯創。"))
             page.fill("#target", "US export controls on AI chips to China")
             page.focus("#target")
             page.keyboard.press("Tab")
