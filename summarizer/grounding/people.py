@@ -120,7 +120,6 @@ def _common_word(word: str) -> bool:
     usually a person (汪文斌) unless the dictionary counts it often. Unknown names come from
     jieba's HMM and are kept."""
     import jieba
-    import jieba.posseg
 
     frequency = int(jieba.dt.FREQ.get(word, 0))
     if frequency > 0 if len(word) == 2 else frequency >= 100:
@@ -128,7 +127,7 @@ def _common_word(word: str) -> bool:
     # A surname character before a common word is often not a name at all: 高 + 带宽 is "high
     # bandwidth". A given name that is such a word (verb, noun, time...) is left out.
     given = word[1:]
-    tag = jieba.posseg.dt.word_tag_tab.get(given, "")
+    tag = _dictionary_tag(given)
     return len(given) == 2 and not tag.startswith("nr") and int(jieba.dt.FREQ.get(given, 0)) >= 100
 
 
