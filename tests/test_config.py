@@ -141,3 +141,17 @@ def test_glossary_terms_named_in_english_and_chinese_text() -> None:
     assert {"NVIDIA", "China"} <= set(chinese)
     assert glossary.lookup_english("the nvidia") is glossary.lookup_english("NVIDIA Corp. (Nvidia)")
     assert glossary.lookup_english("No Such Company") is None
+
+
+def test_an_english_form_two_names_share_is_the_one_the_article_names() -> None:
+    glossary = builtin_glossary()
+    # "Chan" is accepted for Paul Chan and for Eric Chan: alone, a bare "Chan" is neither.
+    assert glossary.lookup_english("Chan") is None
+    paul = glossary.lookup_english("Chan", "財政司司長陳茂波表示")
+    assert paul is not None and paul.english == "Paul Chan"
+    jensen = glossary.lookup_english("Huang", "Nvidia chief executive Jensen Huang said")
+    assert jensen is not None and jensen.english == "Jensen Huang"
+    assert glossary.lookup_english("Huang", "黄仁勋与黄峥") is None  # both named: either
+    pony = glossary.lookup_english("Ma Huateng")
+    assert pony is not None and pony.english == "Pony Ma"
+    assert glossary.lookup_english("Nvidia") is glossary.lookup_english("NVIDIA")

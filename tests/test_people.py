@@ -42,6 +42,14 @@ def names(text: str) -> list[tuple[str, str]]:
         ("郑万高铁重庆段今日开通。", []),
         ("他曾任教于北京大学。", []),
         ("代表团抵达吉隆坡，宗明出席。", [("宗明", "Zong Ming")]),
+        # A whole title in 《》 is a work (The Lancet); a three-character "name" whose last
+        # character repeats its first is a pattern of words (支农惠农); 和 before a name jieba does
+        # not know is "and" (涉农和小微企业).
+        ("5月在《柳叶刀》上公布了结果，汪文斌回应。", [("汪文斌", "Wang Wenbin")]),
+        ("在支农惠农政策激励下，张雄选择返乡创业。", [("张雄", "Zhang Xiong")]),
+        ("新疆涉农和小微企业新增贷款均超去年全年。", []),
+        # People known by an English name are glossary names, never pinyin: Jack Ma, not Ma Yun.
+        ("阿里巴巴创始人马云被印度法院传唤，財政司司長陳茂波表示。", []),
     ],
 )
 def test_people_are_found_once_in_pinyin(text: str, expected: list[tuple[str, str]]) -> None:
@@ -84,3 +92,18 @@ def test_translation_writes_each_person_one_way_across_the_document() -> None:
     # The document's name table reaches the glossary of a prompt that has one.
     assert "汪文斌 = Wang Wenbin" in fake.history[0].messages[-1]["content"]
     assert json.dumps(result.warnings).count("not named") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("阿里巴巴创始人马云被印度法院传唤。", "Jack Ma"),
+        ("財政司司長陳茂波表示，香港經濟受到打擊。", "Paul Chan"),
+        ("美国运输部长赵小兰在会上发言。", "Elaine Chao"),
+        ("台积电创始人张忠谋出席论坛。", "Morris Chang"),
+    ],
+)
+def test_people_known_by_an_english_name_come_from_the_glossary(text: str, english: str) -> None:
+    people = [t.english for t in builtin_glossary().terms_in(text) if t.type == "person"]
+    assert people == [english]
+    assert names(text) == []

@@ -85,25 +85,37 @@ class Glossary:
     def _han_forms(self) -> frozenset[str]:
         return frozenset(zh for t in self.terms for zh in t.chinese if _HAN_CHAR.search(zh))
 
-    def lookup_english(self, name: str) -> Term | None:
+    def lookup_english(self, name: str, context: str = "") -> Term | None:
         """The term whose English name, accepted form or known wrong form is ``name``.
 
         A name such as "Taiwan Semiconductor Manufacturing Co. (TSMC)" is also looked up by
-        the part in parentheses.
+        the part in parentheses. A form that terms of different names share ("Huang": Jensen
+        Huang, Colin Huang) is the one of them that ``context`` (the article) names, in English or
+        Chinese; with none or several named, it is none of them.
         """
         candidates = [name, *re.findall(r"\(([^()]+)\)", name)]
         for candidate in candidates:
-            term = self._by_english.get(_english_key(candidate))
-            if term is not None:
-                return term
+            terms = self._by_english.get(_english_key(candidate), ())
+            if len({t.english for t in terms}) > 1:
+                terms = tuple(
+                    t for t in terms if t.english in context or any(z in context for z in t.chinese)
+                )
+            if terms and len({t.english for t in terms}) == 1:
+                return terms[0]
         return None
 
     @cached_property
-    def _by_english(self) -> dict[str, Term]:
-        index: dict[str, Term] = {}
-        for term in self.terms:  # the first term with a form wins, as in a scan of the list
-            for form in (term.english, *term.also_ok, *term.wrong):
-                index.setdefault(_english_key(form), term)
+    def _by_english(self) -> dict[str, tuple[Term, ...]]:
+        """Each English form to the terms that have it: a term's own English name to that term
+        alone (the first with it), any other form to every term that accepts it or knows it as a
+        wrong rendering, in glossary order."""
+        index: dict[str, tuple[Term, ...]] = {}
+        for term in self.terms:
+            for form in (*term.also_ok, *term.wrong):
+                key = _english_key(form)
+                index[key] = (*index.get(key, ()), term)
+        for term in reversed(self.terms):
+            index[_english_key(term.english)] = (term,)
         return index
 
 

@@ -98,7 +98,7 @@ def _entities(
             entity = Entity(name=person.english, chinese=person.chinese, type="person")
             add(source.find(person.chinese), entity)
     for item in draft.entities:
-        known = glossary.lookup_english(item.name)
+        known = glossary.lookup_english(item.name, f"{source}\n{text}")
         if known is not None:
             chinese = next((zh for zh in known.chinese if zh in source), None)
             entity = Entity(
