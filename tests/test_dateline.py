@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding.dateline import parse_dateline
+from summarizer.grounding.dateline import parse_dateline, parse_site_name
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,25 @@ def test_cities_have_their_english_names() -> None:
     assert city_in_english("院士") is None and city_in_english("美国") is None
     # The mainland's cities are left to pinyin, and Japan's kanji names are Chinese words too.
     assert city_in_english("江津") is None and city_in_english("湖南") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "河北今年以来河湖生态补水17.5亿立方米-中新网",
+            ("河北今年以来河湖生态补水17.5亿立方米", "Chinanews.com"),
+        ),
+        (
+            "跨省游恢复 全国首趟跨省动车旅游专列开行 - 新华网",
+            ("跨省游恢复 全国首趟跨省动车旅游专列开行", "Xinhuanet"),
+        ),
+        ("白金海被开除党籍 -中新网", ("白金海被开除党籍", "Chinanews.com")),
+        ("英伟达发布新芯片_網易", ("英伟达发布新芯片", "NetEase")),
+        ("中新网", None),  # the name alone is no headline
+        ("据中新网报道，暴雨持续。", None),  # named inside, not at the end
+        ("暴雨持续。" * 20 + "-中新网", None),  # too long for a headline
+    ],
+)
+def test_site_names_ending_a_headline(text: str, found: tuple[str, str] | None) -> None:
+    assert parse_site_name(text) == found

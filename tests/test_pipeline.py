@@ -1003,6 +1003,18 @@ def test_a_wire_dateline_is_rendered_by_code() -> None:
     assert not any(d.startswith("p1:") for d in numbers.details)  # the date survived, by code
 
 
+def test_a_headline_s_site_name_is_added_back_by_code() -> None:
+    """重庆发布洪水预警-中新网: the model sees the headline alone and code writes the site's name,
+    which the local model dropped or gave as another outlet's ("- Xinhua News")."""
+    article = article_from_text("重庆33个区县出现暴雨 发布洪水预警-中新网\n暴雨持续。", name="web")
+    fake = FakeBackend(responder=lambda request: "Heavy rain hit 33 districts of Chongqing.")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "Heavy rain hit 33 districts of Chongqing - Chinanews.com"
+    assert all("中新网" not in call.messages[-1]["content"] for call in fake.history)
+    glossary = next(c for c in result.checks if c.name == "glossary_names")
+    assert glossary.passed
+
+
 def test_the_brief_asks_the_label_first_then_reads_the_article_once_for_the_rest() -> None:
     """stance@v1 shows the article its own way, so it comes first; the summary, key-point and
     evidence calls follow one another with the same system prompt and the same article first,

@@ -1,6 +1,8 @@
 """Datelines of Chinese wire copy, rendered by code: 新华社北京3月5日电（记者 张三）becomes
 "BEIJING, March 5 (Xinhua, reporter Zhang San) —". A small model drops a dateline, and with it
-the date and the place; code keeps both."""
+the date and the place; code keeps both. So too the site name a web headline ends with:
+重庆发布洪水预警-中新网 is "… - Chinanews.com", where the local model dropped the name or wrote
+another outlet's ("- Xinhua News", "- China Daily", "New York Times")."""
 
 from __future__ import annotations
 
@@ -26,6 +28,32 @@ AGENCIES = {
     "本报": None,
     "本報": None,
 }
+# Web desks whose name ends a page's headline (标题-中新网), besides the agencies above.
+SITES = {
+    **{chinese: english for chinese, english in AGENCIES.items() if english},
+    "新华网": "Xinhuanet",
+    "新華網": "Xinhuanet",
+    "中国新闻网": "Chinanews.com",
+    "中國新聞網": "Chinanews.com",
+    "中国日报网": "China Daily",
+    "中國日報網": "China Daily",
+    "光明网": "Guangming Online",
+    "光明網": "Guangming Online",
+    "新浪网": "Sina",
+    "新浪網": "Sina",
+    "网易": "NetEase",
+    "網易": "NetEase",
+    "凤凰网": "ifeng.com",
+    "鳳凰網": "ifeng.com",
+    "澎湃新闻": "The Paper",
+    "澎湃新聞": "The Paper",
+    "观察者网": "Guancha",
+    "觀察者網": "Guancha",
+}
+MAX_HEADLINE = 80  # characters: a longer line ending in a site's name is not a headline
+_SITE_SUFFIX = re.compile(
+    rf"^(?P<rest>.*?\S)\s*[-－–—_|｜]\s*(?P<site>{'|'.join(sorted(SITES, key=len, reverse=True))})\s*$"
+)
 _MONTHS = "January February March April May June July August September October November December"
 _DATELINE = re.compile(
     rf"^\s*(?P<agency>{'|'.join(AGENCIES)})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)?\s*"
@@ -99,3 +127,27 @@ def without_datelines(
             text = dateline.rest
         kept.append((key, text))
     return kept, datelines
+
+
+def parse_site_name(text: str) -> tuple[str, str] | None:
+    """A headline's trailing site name, as (the headline without it, the site's English name), or
+    None when ``text`` is no headline ending in one."""
+    match = _SITE_SUFFIX.match(text)
+    if match is None or len(text) > MAX_HEADLINE:
+        return None
+    return match.group("rest"), SITES[match.group("site")]
+
+
+def without_site_names(
+    items: list[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The (key, text) items with the site name taken off the headline (the title, or ``p1``
+    when the text opens with its headline), to be added back in English by code."""
+    sites: dict[str, str] = {}
+    kept = []
+    for key, text in items:
+        found = parse_site_name(text) if key in ("title", "p1") else None
+        if found is not None:
+            text, sites[key] = found
+        kept.append((key, text))
+    return kept, sites

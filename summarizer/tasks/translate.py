@@ -3,6 +3,7 @@ one targeted re-ask per failing paragraph."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -17,7 +18,7 @@ from summarizer.grounding.checks import (
     repetition_problems,
     untranslated_chinese,
 )
-from summarizer.grounding.dateline import without_datelines
+from summarizer.grounding.dateline import without_datelines, without_site_names
 from summarizer.grounding.people import document_people, enforce_people
 from summarizer.ingest import chunk_paragraphs
 from summarizer.prompts import render
@@ -147,6 +148,7 @@ def translate(
         items, datelines = without_datelines([(piece_key(p), p.text) for p in chunk])
         if index == 0 and article.title:
             items.insert(0, ("title", article.title))
+        items, sites = without_site_names(items)
         first, last = order.index(chunk[0].id), order.index(chunk[-1].id)
         before = " ".join(texts[pid] for pid in order[max(0, first - 2) : first])[-CONTEXT_CHARS:]
         after = texts[order[last + 1]][:CONTEXT_CHARS] if last + 1 < len(order) else ""
@@ -166,6 +168,9 @@ def translate(
             )
             english, unnamed = enforce_people(source, english, run.people)
             run.warnings += [f"{key}: name check: {problem}" for problem in unnamed]
+            if key in sites:
+                headline = re.sub(r"(?<![A-Z])\.$", "", english.rstrip())  # not "U.S."
+                english = f"{headline} - {sites[key]}"
             if key in datelines:
                 english = f"{datelines[key].english} {english}"
             if key == "title":
