@@ -643,6 +643,13 @@ def test_one_company_is_one_entity_whatever_names_the_english_gives_it() -> None
             "the corrected version:\n\nPost-90s savers are not leaving Yu'E Bao.",
             "Post-90s savers are not leaving Yu'E Bao.",
         ),
+        (  # a one-line preamble that does not open with "Here is"
+            "Based on the information provided, here is the English translation:\n\n"
+            "Chongqing issued a Level III flood warning.",
+            "Chongqing issued a Level III flood warning.",
+        ),
+        # A translated line that ends in a colon is no preamble.
+        ("He said the following:\n\nWe will win.", "He said the following:\n\nWe will win."),
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:

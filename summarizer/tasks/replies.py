@@ -15,8 +15,12 @@ _PROMPT_MARKERS = (
     "<GLOSSARY>",
     "DATA TO WORK ON",
 )
+# A first block that announces the translation: "Sure! Here is...:", "The translation:", or one
+# line that says it is a translation ("Based on the information provided, here is the English
+# translation:", seen on the local model in WMT21).
 _PREAMBLE = re.compile(
-    r"^(?:sure|certainly|here is|here's|the (?:english )?translation)\b.*[:：]$",
+    r"^(?:(?:sure|certainly|here is|here's|the (?:english )?translation)\b.*"
+    r"|[^\n]*\b(?:translation|translated|here is|here's)\b[^\n]*)[:：]$",
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
