@@ -237,3 +237,22 @@ def test_a_formatted_amount_reads_back_as_itself(whole: int, divisor: str) -> No
 
     quantity = Quantity("number", canonical(Decimal(whole) / Decimal(divisor)))
     assert extract_quantities(format_quantity(quantity)) == {quantity}
+
+
+@pytest.mark.parametrize(
+    ("english", "expected"),
+    [
+        (
+            "According to the report in Global Times on December 2025, the US Constitution...",
+            "According to the report in Global Times in December 2025, the US Constitution...",
+        ),
+        ("On 2019, sales rose.", "In 2019, sales rose."),
+        ("It was published on March 2020.", "It was published in March 2020."),
+        ("It was signed on December 5, 2025.", "It was signed on December 5, 2025."),
+        ("He wrote a report on 2025 sales.", "He wrote a report on 2025 sales."),
+    ],
+)
+def test_a_month_without_its_day_takes_in(english: str, expected: str) -> None:
+    from summarizer.grounding.quantity_format import month_prepositions
+
+    assert month_prepositions(english) == expected

@@ -22,6 +22,11 @@ _MONTH_TITLES = [
     "November",
     "December",
 ]
+# "on December 2025": a month without its day, or a year alone, takes "in". Only where the date
+# ends a clause: in "a report on 2025 sales", "on" is "about".
+_ON_MONTH_OR_YEAR = re.compile(
+    rf"\b([Oo])n (?=(?:(?:{'|'.join(_MONTH_TITLES)}) )?(?:1[89]|20)\d\d(?:[,.;:!?)]|$))"
+)
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 
 
@@ -101,3 +106,10 @@ def ordinal(day: int) -> str:
     """1st, 2nd, 3rd, 11th, 24th."""
     suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return f"{day}{suffix}"
+
+
+def month_prepositions(english: str) -> str:
+    """``english`` with "on" before a month and year, or a year alone, made "in" where the date
+    ends a clause: "the report in Global Times on December 2025, the US..." reads "in December
+    2025"; "on December 5, 2025" and "a report on 2025 sales" are left alone."""
+    return _ON_MONTH_OR_YEAR.sub(lambda m: "In " if m.group(1) == "O" else "in ", english)

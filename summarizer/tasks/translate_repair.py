@@ -37,6 +37,7 @@ from summarizer.grounding.number_repair import (
     rescale_amounts,
 )
 from summarizer.grounding.people import is_proper_name
+from summarizer.grounding.quantity_format import month_prepositions
 from summarizer.tasks.consensus import similarity
 
 # (problems, seed): the paragraph translated again, told its problems; seed > 0 asks for a sample;
@@ -118,7 +119,9 @@ def _fix_by_code(key: str, source: str, english: str, document: str, log: Repair
     (``drop_repeated_sentences``), and the number slips of ``grounding.number_repair``: an
     amount a misread 万 or 亿 put off by a power of ten, a month, a year or a weekday the
     article never gives. Done before any re-ask, which rarely fixes them (the model makes the
-    same slip again); each rewrite is reported, since it changes the model's English."""
+    same slip again); each rewrite is reported, since it changes the model's English. Last,
+    "on December 2025" is made "in December 2025" (grammar, which changes no fact: not
+    reported)."""
     english, repeated = drop_repeated_sentences(source, english)
     if repeated:
         log.warnings.append(f"{key}: {repeated} sentence(s) the model wrote twice dropped")
@@ -136,7 +139,7 @@ def _fix_by_code(key: str, source: str, english: str, document: str, log: Repair
             f"{key}: dates set to what the source gives: {', '.join(map(str, redated))}"
         )
     log.number_fixes += len(resized) + len(redated)
-    return english
+    return month_prepositions(english)  # grammar, not a fact: not reported
 
 
 def _resampled(
