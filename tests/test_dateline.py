@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding.dateline import parse_dateline, parse_site_name
+from summarizer.grounding.dateline import parse_dateline, parse_site_name, with_site_name
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,9 @@ def test_cities_have_their_english_names() -> None:
         ),
         ("白金海被开除党籍 -中新网", ("白金海被开除党籍", "Chinanews.com")),
         ("英伟达发布新芯片_網易", ("英伟达发布新芯片", "NetEase")),
+        # Every site's Traditional form, as its glossary line gives it.
+        ("两岸关系出现新动向 | 觀察者網", ("两岸关系出现新动向", "Guancha")),
+        ("国产芯片再获突破-中國新聞網", ("国产芯片再获突破", "Chinanews.com")),
         ("中新网", None),  # the name alone is no headline
         ("据中新网报道，暴雨持续。", None),  # named inside, not at the end
         ("暴雨持续。" * 20 + "-中新网", None),  # too long for a headline
@@ -82,3 +85,14 @@ def test_cities_have_their_english_names() -> None:
 )
 def test_site_names_ending_a_headline(text: str, found: tuple[str, str] | None) -> None:
     assert parse_site_name(text) == found
+
+
+@pytest.mark.parametrize(
+    ("english", "written"),
+    [
+        ("Heavy rain hit Chongqing.", "Heavy rain hit Chongqing - Chinanews.com"),
+        ("Chips head to the U.S.", "Chips head to the U.S. - Chinanews.com"),
+    ],
+)
+def test_the_site_name_is_written_back_after_the_headline(english: str, written: str) -> None:
+    assert with_site_name(english, "Chinanews.com") == written

@@ -8,60 +8,62 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from summarizer.grounding.gazetteer import city_in_english
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.grounding.names import pinyin_name
 
-AGENCIES = {
-    "新华社": "Xinhua",
-    "新華社": "Xinhua",
-    "中新社": "China News Service",
-    "中新网": "Chinanews.com",
-    "中新網": "Chinanews.com",
-    "人民网": "People's Daily Online",
-    "人民網": "People's Daily Online",
-    "央视网": "CCTV.com",
-    "央視網": "CCTV.com",
-    "环球网": "Huanqiu.com",
-    "環球網": "Huanqiu.com",
-    "本报": None,
-    "本報": None,
-}
-# Web desks whose name ends a page's headline (标题-中新网), besides the agencies above.
-SITES = {
-    **{chinese: english for chinese, english in AGENCIES.items() if english},
-    "新华网": "Xinhuanet",
-    "新華網": "Xinhuanet",
-    "中国新闻网": "Chinanews.com",
-    "中國新聞網": "Chinanews.com",
-    "中国日报网": "China Daily",
-    "中國日報網": "China Daily",
-    "光明网": "Guangming Online",
-    "光明網": "Guangming Online",
-    "新浪网": "Sina",
-    "新浪網": "Sina",
-    "网易": "NetEase",
-    "網易": "NetEase",
-    "凤凰网": "ifeng.com",
-    "鳳凰網": "ifeng.com",
-    "澎湃新闻": "The Paper",
-    "澎湃新聞": "The Paper",
-    "观察者网": "Guancha",
-    "觀察者網": "Guancha",
-}
+# Agencies and web desks that file under a dateline (新华社北京3月5日电, 中新网7月26日电), and the
+# web desks whose name ends a page's headline (标题-中新网). Their English names and Traditional
+# forms are the glossary's.
+AGENCIES = ("新华社", "中新社", "中新网", "人民网", "央视网", "环球网")
+SITES = (
+    *AGENCIES,
+    "新华网",
+    "中国新闻网",
+    "中国日报网",
+    "光明网",
+    "新浪网",
+    "网易",
+    "凤凰网",
+    "澎湃新闻",
+    "观察者网",
+)
+_OWN_PAPER = ("本报", "本報")  # "this paper": a daily's own reporter files; no agency to name
 MAX_HEADLINE = 80  # characters: a longer line ending in a site's name is not a headline
-_SITE_SUFFIX = re.compile(
-    rf"^(?P<rest>.*?\S)\s*[-－–—_|｜]\s*(?P<site>{'|'.join(sorted(SITES, key=len, reverse=True))})\s*$"
-)
 _MONTHS = "January February March April May June July August September October November December"
-_DATELINE = re.compile(
-    rf"^\s*(?P<agency>{'|'.join(AGENCIES)})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)?\s*"
-    r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電]"
-    r"(?:\s*[（(](?P<credit>[^（）()]{1,40})[）)])?\s*"
-)
 _NOT_A_PLACE = re.compile(r"[据據社网網报報讯訊称稱]")
 _REPORTER = re.compile(r"^(?:通讯员|通訊員|记者|記者)\s*")
+
+
+@cache
+def _outlet_forms(names: tuple[str, ...]) -> dict[str, str]:
+    """Each Chinese form of the outlets ``names`` (simplified and Traditional, as the glossary
+    lists them) to the English name the glossary gives."""
+    terms = builtin_glossary().terms
+    forms: dict[str, str] = {}
+    for name in names:
+        term = next(t for t in terms if name in t.chinese)
+        forms.update(dict.fromkeys(term.chinese, term.english))
+    return forms
+
+
+@cache
+def _dateline_pattern() -> re.Pattern[str]:
+    forms = sorted([*_outlet_forms(AGENCIES), *_OWN_PAPER], key=len, reverse=True)
+    agencies = "|".join(forms)
+    return re.compile(
+        rf"^\s*(?P<agency>{agencies})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)?\s*"
+        r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電]"
+        r"(?:\s*[（(](?P<credit>[^（）()]{1,40})[）)])?\s*"
+    )
+
+
+@cache
+def _site_suffix_pattern() -> re.Pattern[str]:
+    sites = "|".join(sorted(_outlet_forms(SITES), key=len, reverse=True))
+    return re.compile(rf"^(?P<rest>.*?\S)\s*[-－–—_|｜]\s*(?P<site>{sites})\s*$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def _reporters(credit: str) -> list[str]:
 
 def parse_dateline(text: str) -> Dateline | None:
     """The dateline opening ``text``, rendered in English, or None when it has none."""
-    match = _DATELINE.match(text)
+    match = _dateline_pattern().match(text)
     if match is None or not 1 <= int(match.group("month")) <= 12 or not text[match.end() :]:
         return None
     place = match.group("place")
@@ -97,7 +99,7 @@ def parse_dateline(text: str) -> Dateline | None:
         return None
     if place and _NOT_A_PLACE.search(place):  # 据新华社…: a report quoted, not a dateline
         return None
-    agency = AGENCIES.get(match.group("agency") or "")
+    agency = _outlet_forms(AGENCIES).get(match.group("agency") or "")
     month = _MONTHS.split()[int(match.group("month")) - 1]
     credit_parts = [agency] if agency else []
     credit = match.group("credit")
@@ -132,10 +134,10 @@ def without_datelines(
 def parse_site_name(text: str) -> tuple[str, str] | None:
     """A headline's trailing site name, as (the headline without it, the site's English name), or
     None when ``text`` is no headline ending in one."""
-    match = _SITE_SUFFIX.match(text)
+    match = _site_suffix_pattern().match(text)
     if match is None or len(text) > MAX_HEADLINE:
         return None
-    return match.group("rest"), SITES[match.group("site")]
+    return match.group("rest"), _outlet_forms(SITES)[match.group("site")]
 
 
 def without_site_names(
@@ -151,3 +153,9 @@ def without_site_names(
             text, sites[key] = found
         kept.append((key, text))
     return kept, sites
+
+
+def with_site_name(english: str, site: str) -> str:
+    """The English headline with the site's name written back: "… - Chinanews.com"."""
+    headline = re.sub(r"(?<![A-Z])\.$", "", english.rstrip())  # a full stop, not "U.S."'s
+    return f"{headline} - {site}"

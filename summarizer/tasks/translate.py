@@ -3,7 +3,6 @@ one targeted re-ask per failing paragraph."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -18,7 +17,7 @@ from summarizer.grounding.checks import (
     repetition_problems,
     untranslated_chinese,
 )
-from summarizer.grounding.dateline import without_datelines, without_site_names
+from summarizer.grounding.dateline import with_site_name, without_datelines, without_site_names
 from summarizer.grounding.people import document_people, enforce_people
 from summarizer.ingest import chunk_paragraphs
 from summarizer.prompts import render
@@ -169,8 +168,7 @@ def translate(
             english, unnamed = enforce_people(source, english, run.people)
             run.warnings += [f"{key}: name check: {problem}" for problem in unnamed]
             if key in sites:
-                headline = re.sub(r"(?<![A-Z])\.$", "", english.rstrip())  # not "U.S."
-                english = f"{headline} - {sites[key]}"
+                english = with_site_name(english, sites[key])
             if key in datelines:
                 english = f"{datelines[key].english} {english}"
             if key == "title":
