@@ -152,7 +152,8 @@ def _common_word(word: str) -> bool:
     return len(given) == 2 and not tag.startswith("nr") and int(jieba.dt.FREQ.get(given, 0)) >= 100
 
 
-def _tokens(simplified: str) -> list[tuple[str, str]]:
+def pos_tokens(simplified: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech tag) for each of jieba's words of ``simplified``."""
     import jieba
     import jieba.posseg
 
@@ -178,7 +179,7 @@ def is_proper_name(span: str, source: str) -> bool:
     end = start + len(span)
     position = 0
     touched = []
-    for word, flag in _tokens(simplified):
+    for word, flag in pos_tokens(simplified):
         if position < end and position + len(word) > start:
             touched.append(flag)
         position += len(word)
@@ -201,7 +202,7 @@ def people_in(text: str, simplified: str, glossary: Glossary) -> tuple[Person, .
     """
     covered = [zh for term in glossary.terms_in(simplified) for zh in term.chinese]
     found: dict[str, Person] = {}
-    for start, word in _name_tokens(_tokens(simplified)):
+    for start, word in _name_tokens(pos_tokens(simplified)):
         if not _looks_like_person(word) or word in found:
             continue
         if any(word in zh for zh in covered):

@@ -19,6 +19,7 @@ from summarizer.grounding.checks import (
 )
 from summarizer.grounding.dateline import with_site_name, without_datelines, without_site_names
 from summarizer.grounding.people import document_people, enforce_people
+from summarizer.grounding.places import place_problems
 from summarizer.ingest import chunk_paragraphs
 from summarizer.prompts import render
 from summarizer.schemas import (
@@ -167,6 +168,8 @@ def translate(
             )
             english, unnamed = enforce_people(source, english, run.people)
             run.warnings += [f"{key}: name check: {problem}" for problem in unnamed]
+            unplaced = place_problems(source, english, run.glossary)
+            run.warnings += [f"{key}: place check: {problem}" for problem in unplaced]
             if key in sites:
                 english = with_site_name(english, sites[key])
             if key in datelines:

@@ -11,6 +11,7 @@ from summarizer.backends.base import Backend, Request
 from summarizer.errors import ParseError
 from summarizer.grounding.glossary import Glossary, Term
 from summarizer.grounding.people import Person
+from summarizer.grounding.places import places_in
 from summarizer.ingest import Piece
 from summarizer.ingest.injection import find_instructions
 from summarizer.prompts import RenderedPrompt, render
@@ -52,13 +53,18 @@ class TranslationRun:
 
     def names_in(self, text: str) -> list[Term]:
         """The glossary's terms in ``text``, then the document's people it names (one pinyin form
-        each), so the prompt gives every paragraph the names it needs."""
+        each) and the places in China it names, so the prompt gives every paragraph the names
+        it needs."""
         people = [
             Term(chinese=(p.chinese,), english=p.english, type="person")
             for p in self.people
             if p.chinese in text
         ]
-        return self.glossary.terms_in(text) + people
+        places = [
+            Term(chinese=(p.chinese,), english=p.english, type="place")
+            for p in places_in(text, self.glossary)
+        ]
+        return self.glossary.terms_in(text) + people + places
 
     def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
         self.calls.extend(result.calls)

@@ -37,6 +37,7 @@ from summarizer.grounding.number_repair import (
     rescale_amounts,
 )
 from summarizer.grounding.people import is_proper_name
+from summarizer.grounding.places import place_problems
 from summarizer.grounding.quantity_format import month_prepositions
 from summarizer.tasks.consensus import similarity
 
@@ -84,8 +85,13 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
 
 
 def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
-    """The names and numbers the English gets wrong: what a sample is asked for to set right."""
-    return [*glossary_problems(source, english, glossary), *number_problems(source, english)]
+    """The names, places and numbers the English gets wrong: what a sample is asked for to set
+    right."""
+    return [
+        *glossary_problems(source, english, glossary),
+        *place_problems(source, english, glossary),
+        *number_problems(source, english),
+    ]
 
 
 @dataclass

@@ -20,12 +20,13 @@ from summarizer.grounding.checks import (
 )
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.people import Person, document_people, enforce_people
+from summarizer.grounding.places import place_problems
 from summarizer.schemas import Article
 
 
 class Problem(BaseModel):
     paragraph: str  # "p3", or "all" for a check over the whole text
-    check: str  # alignment, names, people, numbers, untranslated, repetition, refusal
+    check: str  # alignment, names, people, places, numbers, untranslated, repetition, refusal
     detail: str
 
 
@@ -58,6 +59,10 @@ def _pair_problems(
     ]
     _, unnamed = enforce_people(source, english, people)
     found += [Problem(paragraph=pid, check="people", detail=d) for d in unnamed]
+    found += [
+        Problem(paragraph=pid, check="places", detail=d)
+        for d in place_problems(source, english, glossary)
+    ]
     found += [
         Problem(paragraph=pid, check="numbers", detail=d) for d in number_problems(source, english)
     ]
