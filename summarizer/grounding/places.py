@@ -121,15 +121,21 @@ def places_in(text: str, glossary: Glossary) -> tuple[Place, ...]:
     covered = [zh for term in glossary.terms_in(simplified) for zh in term.chinese]
     same_length = len(simplified) == len(text)
     found: dict[str, Place] = {}
+    words = pos_tokens(simplified)
     offset = 0
-    previous_flag = ""
-    for word, flag in pos_tokens(simplified):
+    for index, (word, flag) in enumerate(words):
         start, offset = offset, offset + len(word)
-        after_name, previous_flag = previous_flag.startswith("nr"), flag
         # 马拉卡|南宫 (Malacañang), 瓦|莱州 (Valais): jieba cut a foreign name after a "person".
-        if flag != "ns" or after_name or word in found or any(word in zh for zh in covered):
+        after_name = index > 0 and words[index - 1][1].startswith("nr")
+        if flag != "ns" or after_name or any(word in zh for zh in covered):
             continue
-        place = place_named(word, text[start:offset] if same_length else word)
+        following = words[index + 1][0] if index + 1 < len(words) else ""
+        if following in _SUFFIXES:  # 江津 | 区: the district is 江津区
+            word += following
+        if word in found:
+            continue
+        written = text[start : start + len(word)] if same_length else word
+        place = place_named(word, written)
         if place is not None:
             found[word] = place
     return tuple(found.values())

@@ -1,0 +1,73 @@
+"""Places in China: found in Chinese text, named in English by pinyin or a city's English name,
+and asked again when the translation puts another place in their stead."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.backends import FakeBackend
+from summarizer.grounding.glossary import builtin_glossary
+from summarizer.grounding.places import place_problems, places_in
+from summarizer.ingest import article_from_text
+from summarizer.tasks.options import PipelineOptions
+from summarizer.tasks.translate import translate
+
+
+def places(text: str) -> list[tuple[str, str]]:
+    return [(p.chinese, p.english) for p in places_in(text, builtin_glossary())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A district by its pinyin, though GeoNames lists it under another name ("Jijiang").
+        ("受强降雨影响，江津区驴子溪出现超警戒水位洪水。", [("江津区", "Jiangjin District")]),
+        # A large city by the English name GeoNames gives it, not its pinyin (Haerbin).
+        ("哈尔滨市民排队接种疫苗。", [("哈尔滨", "Harbin")]),
+        # Provinces whose English is not their pinyin, and one that is, in Traditional script.
+        ("陕西和内蒙古自治区发布预警。", [("陕西", "Shaanxi"), ("内蒙古自治区", "Inner Mongolia Autonomous Region")]),
+        ("黑龍江開展專項行動。", [("黑龍江", "Heilongjiang")]),
+        # Glossary places are the glossary's (北京), foreign places are no pinyin (悉尼), and a
+        # foreign name jieba cuts after a "person" is no Chinese place (瓦|莱州 is Valais).
+        ("北京和悉尼的代表出席。", []),
+        ("瓦莱州警方表示，一架小型飞机坠落。", []),
+    ],
+)  # fmt: skip
+def test_places_in_china_are_found_with_their_english(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert places(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "problems"),
+    [
+        ("Chongqing's flood control headquarters issued a warning.", 0),
+        ("The Chong Qing flood control headquarters issued a warning.", 0),
+        ("The Huizhou flood control headquarters issued a warning.", 1),
+    ],
+)
+def test_a_place_another_place_stands_in_for_is_a_problem(english: str, problems: int) -> None:
+    source = "重庆市防汛抗旱指挥部决定发布江河洪水预警。"
+    found = place_problems(source, english, builtin_glossary())
+    assert len(found) == problems
+    assert all("重庆市 is the place Chongqing" in problem for problem in found)
+
+
+def test_a_wrong_place_is_asked_again_with_its_name_given() -> None:
+    """Seen on WMT21 with the local model: 重庆 written "Huizhou", 黑龙江 "Liaoning"."""
+    article = article_from_text("黑龙江开展冒用知名医院名称清理整治专项行动。", name="t")
+    wrong = "Liaoning launched a campaign against the misuse of famous hospitals' names."
+    right = "Heilongjiang launched a campaign against the misuse of famous hospitals' names."
+    replies = iter([wrong, right])
+    fake = FakeBackend(responder=lambda request: next(replies))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == right
+    reask = fake.history[1].messages[-1]["content"]
+    assert "黑龙江 = Heilongjiang" in reask and "黑龙江 is the place Heilongjiang" in reask
+    assert not any("place check" in w for w in result.warnings)
+
+    stubborn = FakeBackend(responder=lambda request: wrong)
+    result = translate(article, stubborn, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == wrong
+    assert any(w.startswith("p1: place check: 黑龙江") for w in result.warnings)
