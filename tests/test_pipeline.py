@@ -603,6 +603,7 @@ def test_one_company_is_one_entity_whatever_names_the_english_gives_it() -> None
     assert ("NVIDIA", "英偉達") in found
     # 富士康 is in the source, so Foxconn stands beside Hon Hai; without it, it would be an alias.
     assert ("Hon Hai (Foxconn)", "鴻海") in found and ("Foxconn", "富士康") in found
+
     only_english = article_from_text("英偉達的供應商包括鴻海。", name="t")
     summary = summarize(
         only_english,
@@ -613,6 +614,25 @@ def test_one_company_is_one_entity_whatever_names_the_english_gives_it() -> None
     )
     assert [e.name for e in summary.entities].count("Foxconn") == 0
     assert "Hon Hai (Foxconn)" in [e.name for e in summary.entities]
+
+
+def test_places_in_china_are_entities_by_their_english_names() -> None:
+    from summarizer.schemas import Paragraph
+
+    article = article_from_text("重慶市江津區發布洪水預警。\n\n村民已經轉移。", name="t")
+    english = [
+        Paragraph(id="p1", text="Jiangjin District of Chongqing issued a flood warning."),
+        Paragraph(id="p2", text="Villagers have been moved."),
+    ]
+    summary = summarize(
+        article,
+        english,
+        _summary_backend(_summary_reply(entities=[], figures=[])),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    found = [(e.name, e.type, e.chinese) for e in summary.entities]
+    assert found[:2] == [("Chongqing", "place", "重慶市"), ("Jiangjin District", "place", "江津區")]
 
 
 @pytest.mark.parametrize(

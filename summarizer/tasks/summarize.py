@@ -12,6 +12,7 @@ from summarizer.grounding.numbers import (
     extract_quantities,
 )
 from summarizer.grounding.people import document_people
+from summarizer.grounding.places import places_in
 from summarizer.grounding.quantity_format import format_quantity, notable_quantity
 from summarizer.ingest import estimate_tokens
 from summarizer.ingest.injection import WITHHELD
@@ -68,7 +69,7 @@ def _entities(
     draft: OverviewDraft, article: Article, english: list[Paragraph], glossary: Glossary
 ) -> list[Entity]:
     """The names that matter, found by code first: glossary names the article uses (in either
-    language) and the people of a Chinese article in pinyin; then the model's entities, kept only
+    language), and the people of a Chinese article in pinyin and its places in China; then the model's entities, kept only
     when the English names them. In order of first mention, at most ``MAX_ENTITIES``."""
     source = "\n".join(p.original or p.text for p in article.paragraphs)
     text = "\n".join(p.text for p in english)
@@ -97,6 +98,9 @@ def _entities(
         for person in document_people([p.text for p in article.paragraphs], glossary):
             entity = Entity(name=person.english, chinese=person.chinese, type="person")
             add(source.find(person.chinese), entity)
+        for place in places_in(source, glossary):
+            entity = Entity(name=place.english, chinese=place.chinese, type="place")
+            add(source.find(place.chinese), entity)
     for item in draft.entities:
         known = glossary.lookup_english(item.name, f"{source}\n{text}")
         if known is not None:
