@@ -4,7 +4,7 @@ samples that ``--candidates`` adds for the consensus choice (``tasks.consensus``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.backends.base import Backend, Request
@@ -51,23 +51,27 @@ class TranslationRun:
     repairs: RepairLog = field(default_factory=RepairLog)
     people: tuple[Person, ...] = ()
 
-    def names_in(self, text: str, *, places: bool = False) -> list[Term]:
+    def names_in(self, text: str, problems: Sequence[str] = ()) -> list[Term]:
         """The glossary's terms in ``text``, then the document's people it names (one pinyin form
-        each), so the prompt gives every paragraph the names it needs; with ``places``, also the
-        places in China it names, for a re-ask that was told one is missing.
+        each), so the prompt gives every paragraph the names it needs; and for a re-ask, each
+        place in China one of its ``problems`` says the English does not name.
 
-        Not for every paragraph: given in the first call's prompt, the place entries changed 10
-        WMT21 segments' English, for the worse on the whole (their sentence chrF++ −34 in sum; local
-        model, eighteenth session), where the re-asks that named a missing place gained +26 on 11.
+        Not every place a paragraph names: in the first call's prompt, or in every re-ask's, the
+        place entries changed 13 WMT21 segments' English for the worse on the whole (their
+        sentence chrF++ −36 in sum; local model, eighteenth session), where the re-asks that
+        named a missing place gained +26 on 11.
         """
         people = [
             Term(chinese=(p.chinese,), english=p.english, type="person")
             for p in self.people
             if p.chinese in text
         ]
-        found = places_in(text, self.glossary) if places else ()
-        in_china = [Term(chinese=(p.chinese,), english=p.english, type="place") for p in found]
-        return self.glossary.terms_in(text) + people + in_china
+        missing = [
+            Term(chinese=(p.chinese,), english=p.english, type="place")
+            for p in places_in(text, self.glossary)
+            if any(p.chinese in problem for problem in problems)
+        ]
+        return self.glossary.terms_in(text) + people + missing
 
     def record(self, result: Structured[TranslationDraft]) -> dict[str, str]:
         self.calls.extend(result.calls)
@@ -110,7 +114,7 @@ def _translate_items(
     expected = [key for key, _ in items]
     prompt = render(
         "translate",
-        glossary=run.names_in("".join(text for _, text in items), places=bool(problems)),
+        glossary=run.names_in("".join(text for _, text in items), problems or ()),
         context_before=embed_safely(before),
         context_after=embed_safely(after),
         items=[{"id": key, "text": embed_safely(text)} for key, text in items],
@@ -171,7 +175,7 @@ def _translate_plain(
     else:
         prompt = render(
             "translate_paragraph",
-            glossary=run.names_in(text, places=bool(problems)),
+            glossary=run.names_in(text, problems or ()),
             context_before="",
             text=embed_safely(text),
             problems=problems or [],
