@@ -72,7 +72,10 @@ def _is_word(character: str) -> bool:
 
 def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
     """What the code checks find wrong with one translated paragraph."""
-    problems = _wrong_facts(source, english, glossary)
+    problems = [
+        *_wrong_facts(source, english, glossary),
+        *place_problems(source, english, glossary),
+    ]
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
@@ -85,13 +88,8 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
 
 
 def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
-    """The names, places and numbers the English gets wrong: what a sample is asked for to set
-    right."""
-    return [
-        *glossary_problems(source, english, glossary),
-        *place_problems(source, english, glossary),
-        *number_problems(source, english),
-    ]
+    """The names and numbers the English gets wrong: what a sample is asked for to set right."""
+    return [*glossary_problems(source, english, glossary), *number_problems(source, english)]
 
 
 @dataclass
