@@ -41,7 +41,16 @@ from summarizer.grounding.quantity_format import format_quantity
             "the dividend was 2,800 yuan",
             ["'28,000' → '2,800'"],
         ),
+        (  # a digit written twice in a long number (WMT21, local model)
+            "巴西累计确诊病例2394513例，累计死亡86449例。",
+            "Brazil has reported 23,945,133 cases and 86,449 deaths.",
+            "Brazil has reported 2,394,513 cases and 86,449 deaths.",
+            ["'23,945,133' → '2,394,513'"],
+        ),
+        ("累计死亡86449例。", "86,419 deaths", "86,449 deaths", ["'86,419' → '86,449'"]),
         # Right already, or not a sure slip: left alone.
+        ("死亡8649例。", "8,639 deaths", "8,639 deaths", []),  # four digits: too short to be sure
+        ("确诊2394513例", "2,394,513 and 23,945,133", "2,394,513 and 23,945,133", []),
         ("营收1.5万亿元", "revenue of 1.5 trillion yuan", "revenue of 1.5 trillion yuan", []),
         ("总装机82万千瓦。", "a capacity of 820 megawatts", "a capacity of 820 megawatts", []),
         (  # two English amounts could be the slip: code does not guess
@@ -66,6 +75,32 @@ def test_amounts_off_by_a_power_of_ten_are_resized(
     if rewrites is not None:
         assert [str(r) for r in done] == rewrites
     assert missing_quantities(source, result) == [] or result == english
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=10_000, max_value=99_999_999),
+    st.sampled_from(["insert", "drop", "change"]),
+    st.integers(min_value=0, max_value=8),
+    st.integers(min_value=0, max_value=9),
+)
+def test_a_long_number_miscopied_by_one_digit_is_set_right(
+    number: int, slip: str, position: int, digit: int
+) -> None:
+    digits = str(number)
+    at = position % len(digits)
+    wrong = {
+        "insert": digits[:at] + str(digit) + digits[at:],
+        "drop": digits[:at] + digits[at + 1 :],
+        "change": digits[:at] + str(digit) + digits[at + 1 :],
+    }[slip]
+    if wrong == digits or wrong.startswith("0") or len(wrong) < 5:
+        return  # no slip, or too short to be sure of one
+    source = f"累计确诊病例{number}例。"
+    english = f"{format_quantity(Quantity('number', wrong))} cases were confirmed."
+    fixed, done = rescale_amounts(source, english)
+    assert fixed == f"{format_quantity(Quantity('number', digits))} cases were confirmed."
+    assert len(done) == 1
 
 
 @settings(max_examples=150, deadline=None)

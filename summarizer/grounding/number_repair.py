@@ -8,6 +8,8 @@ their fix is mechanical, so code makes it (and says so):
   the model copies are right and the size is not: 17.5亿 written "17.5 billion" (it is 1.75
   billion), 16万 written "16,000"; a plain amount gains or loses a zero the same way (2800多元
   written "28,000 yuan");
+- **a long number with one digit more, less or other**: 2394513 copied as "23,945,133" (a digit
+  written twice), a number of five digits or more with one slip in its digits;
 - **a month the article never gives**: Chinese news dates an event by its day alone (26日, the
   26th of the dateline's month); the model supplies a month, and often the wrong one ("June 26"
   in a July story). Code writes "the 26th" (or the source's own date, when it gives that day
@@ -50,6 +52,9 @@ class NumberFix:
 # How far off a misread 万 or 亿 puts an amount: 17.5亿 is 1.75 billion, not 17.5 billion (x10);
 # 16万 is 160,000, not 16,000 (x0.1); 1.5万亿 is 1.5 trillion, not 15 billion (x0.01).
 _SIZE_SLIPS = frozenset(Decimal(10) ** k for k in (-4, -3, -2, -1, 1, 2, 3, 4))
+# A number of this many digits or more that is one slip of a digit away from a source number the
+# English lacks is that number miscopied; shorter numbers are too often other figures.
+_SLIP_DIGITS = 5
 # A month anywhere (7月, 七月); a day with no month before it is ``BARE_DAY``.
 _MONTH = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
@@ -66,12 +71,12 @@ _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)
 
 
 def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
-    """``english`` with each amount that is a source amount off by a power of ten rewritten as
-    the source says, and what was rewritten.
+    """``english`` with each amount that is a source amount off by a power of ten, or miscopied
+    by one digit, rewritten as the source says, and what was rewritten.
 
     Only a sure slip is rewritten: a source amount of at least 1,000 missing from the English,
     and exactly one English amount of at least 1,000 that the source does not state and that is
-    a power of ten (10^-4 to 10^4) away from it. An amount in other units ("820 megawatts" for
+    a power of ten (10^-4 to 10^4) away from it, or (five digits or more) one digit. An amount in other units ("820 megawatts" for
     82万千瓦) is left for the checks to flag.
     """
     needed = [
@@ -90,10 +95,28 @@ def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
     rewrites: dict[int, tuple[re.Match[str], str]] = {}
     for quantity in needed:
         size = Decimal(quantity.value)
-        slips = [match for match, value in amounts if value / size in _SIZE_SLIPS]
+        slips = [
+            match
+            for match, value in amounts
+            if value / size in _SIZE_SLIPS or _one_digit_apart(value, size)
+        ]
         if len(slips) == 1 and slips[0].start() not in rewrites:
             rewrites[slips[0].start()] = (slips[0], format_quantity(quantity))
     return _rewrite(english, rewrites)
+
+
+def _one_digit_apart(written: Decimal, meant: Decimal) -> bool:
+    """Whole numbers of ``_SLIP_DIGITS`` digits or more whose digits differ by one inserted,
+    dropped or changed digit (2394513 and 23945133)."""
+    if written != written.to_integral_value() or meant != meant.to_integral_value():
+        return False
+    a, b = str(int(written)), str(int(meant))
+    if min(len(a), len(b)) < _SLIP_DIGITS or a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def drop_invented_months(source: str, english: str, document: str) -> tuple[str, list[NumberFix]]:
