@@ -20,6 +20,17 @@ from summarizer.grounding.dateline import parse_dateline, parse_site_name, with_
         ),
         ("新華社華盛頓1月3日電 美方表示。", "WASHINGTON, January 3 (Xinhua) —", "美方表示。"),
         ("本报重庆1月3日电 消息。", "CHONGQING, January 3 —", "消息。"),
+        # A paper's own report is dated 讯 ("news"), not 电 ("wire").
+        (
+            "本报北京3月5日讯（记者 李明）会议开幕。",
+            "BEIJING, March 5 (reporter Li Ming) —",
+            "会议开幕。",
+        ),
+        (
+            "人民網北京3月5日訊 會議開幕。",
+            "BEIJING, March 5 (People's Daily Online) —",
+            "會議開幕。",
+        ),
         # A foreign city by its English name, not its pinyin ("XINI", "JILONGPO").
         (
             "新华社悉尼7月26日电（记者陈宇）研究人员……",

@@ -1,5 +1,6 @@
 """Datelines of Chinese wire copy, rendered by code: 新华社北京3月5日电（记者 张三）becomes
-"BEIJING, March 5 (Xinhua, reporter Zhang San) —". A small model drops a dateline, and with it
+"BEIJING, March 5 (Xinhua, reporter Zhang San) —", and a paper's own 本报北京3月5日讯 "BEIJING,
+March 5 —". A small model drops a dateline, and with it
 the date and the place; code keeps both. So too the site name a web headline ends with:
 重庆发布洪水预警-中新网 is "… - Chinanews.com", where the local model dropped the name or wrote
 another outlet's ("- Xinhua News", "- China Daily", "New York Times")."""
@@ -55,7 +56,7 @@ def _dateline_pattern() -> re.Pattern[str]:
     agencies = "|".join(forms)
     return re.compile(
         rf"^\s*(?P<agency>{agencies})?\s*(?P<place>[\u4e00-\u9fff]{{2,4}}?)?\s*"
-        r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電]"
+        r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*[电電讯訊]"
         r"(?:\s*[（(](?P<credit>[^（）()]{1,40})[）)])?\s*"
     )
 
