@@ -18,6 +18,8 @@ from summarizer.config import Settings
 from summarizer.demo import demo_reply
 from summarizer.grounding.checks import glossary_problems, number_problems
 from summarizer.grounding.numbers import extract_quantities
+from summarizer.grounding.people import people_in
+from summarizer.grounding.places import place_named, places_in
 from summarizer.ingest import load_article
 from summarizer.ingest.injection import find_instructions, may_give_orders
 from summarizer.tasks.brief import make_brief
@@ -33,6 +35,9 @@ def forget_checks() -> None:
         number_problems,
         find_instructions,
         may_give_orders,
+        people_in,
+        places_in,
+        place_named,
     ):
         cached.cache_clear()
 

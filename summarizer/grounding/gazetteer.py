@@ -39,12 +39,13 @@ def _cities() -> dict[str, str]:
             name = convert_script(name, "simplified")
             if name not in best or city["population"] > best[name][0]:
                 best[name] = (city["population"], city["name"])
-    return {chinese: _plain_letters(english) for chinese, (_, english) in best.items()}
+    return {chinese: plain_letters(english) for chinese, (_, english) in best.items()}
 
 
-def _plain_letters(name: str) -> str:
-    """The name without diacritics, as the wires write it: São Paulo → Sao Paulo."""
-    decomposed = unicodedata.normalize("NFKD", name)
+def plain_letters(name: str) -> str:
+    """The name without diacritics and with a plain apostrophe, as the wires write it: São Paulo
+    → Sao Paulo, Yong’an → Yong'an."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

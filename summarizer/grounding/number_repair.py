@@ -76,8 +76,8 @@ def rescale_amounts(source: str, english: str) -> tuple[str, list[NumberFix]]:
 
     Only a sure slip is rewritten: a source amount of at least 1,000 missing from the English,
     and exactly one English amount of at least 1,000 that the source does not state and that is
-    a power of ten (10^-4 to 10^4) away from it, or (five digits or more) one digit. An amount in other units ("820 megawatts" for
-    82万千瓦) is left for the checks to flag.
+    a power of ten (10^-4 to 10^4) away from it, or (both of five digits or more) one digit. An
+    amount in other units ("820 megawatts" for 82万千瓦) is left for the checks to flag.
     """
     needed = [
         q

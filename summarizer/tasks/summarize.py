@@ -69,8 +69,9 @@ def _entities(
     draft: OverviewDraft, article: Article, english: list[Paragraph], glossary: Glossary
 ) -> list[Entity]:
     """The names that matter, found by code first: glossary names the article uses (in either
-    language), and the people of a Chinese article in pinyin and its places in China; then the model's entities, kept only
-    when the English names them. In order of first mention, at most ``MAX_ENTITIES``."""
+    language), and the people of a Chinese article in pinyin and its places in China; then the
+    model's entities, kept only when the English names them. In order of first mention, at most
+    ``MAX_ENTITIES``."""
     source = "\n".join(p.original or p.text for p in article.paragraphs)
     text = "\n".join(p.text for p in english)
     found: dict[str, tuple[int, Entity]] = {}
