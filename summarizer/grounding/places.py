@@ -113,10 +113,21 @@ def place_named(simplified: str, written: str) -> Place | None:
     return Place(chinese=written, english=english, accepted=accepted)
 
 
+@cache
+def _known_names() -> re.Pattern[str]:
+    """Every name a place in China can be found by (a city's Chinese name, a province, either
+    without its suffix): text with none of them needs no part-of-speech tagging."""
+    names = {*_cities(), *_PROVINCES}
+    names |= {_split_suffix(name)[0] for name in names}
+    return re.compile("|".join(sorted(names, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1024)
 def places_in(text: str, glossary: Glossary) -> tuple[Place, ...]:
     """The places in China ``text`` names outside the glossary, in order, once each."""
     simplified = convert_script(text, "simplified")
+    if not _known_names().search(simplified):
+        return ()  # most paragraphs: no jieba
     covered = [zh for term in glossary.terms_in(simplified) for zh in term.chinese]
     same_length = len(simplified) == len(text)
     found: dict[str, Place] = {}
