@@ -60,6 +60,14 @@ def test_a_translation_that_says_a_list_twice_is_named() -> None:
     assert problems(looped) == {("p1", "repetition")}
 
 
+def test_a_place_in_china_named_as_another_is_a_problem() -> None:
+    article = article_from_text("重庆市发布洪水预警。", name="zh")
+    wrong = verify_translation(article, "Huizhou issued a flood warning.", builtin_glossary())
+    assert [(p.paragraph, p.check) for p in wrong.problems] == [("p1", "places")]
+    right = verify_translation(article, "Chongqing issued a flood warning.", builtin_glossary())
+    assert right.problems == []
+
+
 @pytest.mark.parametrize(
     ("text", "count"), [("a\n\nb\n\nc", 3), ("a\nb\nc", 3), ("a\r\n\r\nb c\nd", 2)]
 )
