@@ -36,7 +36,7 @@ from summarizer.grounding.number_repair import (
     drop_invented_years,
     rescale_amounts,
 )
-from summarizer.grounding.people import is_proper_name
+from summarizer.grounding.people import Person, document_people, enforce_people, is_proper_name
 from summarizer.grounding.places import place_problems
 from summarizer.grounding.quantity_format import month_prepositions
 from summarizer.tasks.consensus import similarity
@@ -70,8 +70,11 @@ def _is_word(character: str) -> bool:
     return character.isalnum() and ord(character) < 0x2E80
 
 
-def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[str]:
-    """What the code checks find wrong with one translated paragraph."""
+def paragraph_problems(
+    source: str, english: str, glossary: Glossary, people: tuple[Person, ...] = ()
+) -> list[str]:
+    """What the code checks find wrong with one translated paragraph; ``people``: the document's
+    name table, whose people ``source`` names must be named in the English."""
     # A missing place is asked again but asks for no samples (it is no ``_wrong_facts``): a sample
     # kept for its place wrote worse English (WMT21, local model: chrF++ 46.26 with samples,
     # evals/runs/places-missing, against 46.35 without, evals/runs/eighteenth).
@@ -79,6 +82,7 @@ def paragraph_problems(source: str, english: str, glossary: Glossary) -> list[st
         *_wrong_facts(source, english, glossary),
         *place_problems(source, english, glossary),
     ]
+    problems += enforce_people(source, english, people)[1]
     leftover = untranslated_chinese(english)
     if leftover:
         problems.append(f"Chinese left untranslated: {', '.join(leftover[:5])}")
@@ -236,14 +240,17 @@ def repair(
     """The best English for ``source`` that the routes below can reach from ``english``.
     ``document``: the whole article's source text (what it says of months)."""
     english = _fix_by_code(key, source, english, document or source, log)
-    problems = paragraph_problems(source, english, glossary)
+    # A person of the name table the English leaves out is asked again, like a place, but asks
+    # for no samples (no ``_wrong_facts``).
+    people = document_people([document or source], glossary)
+    problems = paragraph_problems(source, english, glossary, people)
     if problems:
         log.reasks += 1
         retry = retranslate(problems, 0)
         retry = _fix_by_code(key, source, retry, document or source, log) if retry else ""
         if (
             retry
-            and len(paragraph_problems(source, retry, glossary)) < len(problems)
+            and len(paragraph_problems(source, retry, glossary, people)) < len(problems)
             and chinese_left(retry) <= chinese_left(english)
         ):
             english = retry
