@@ -29,6 +29,8 @@ def names(text: str) -> list[tuple[str, str]]:
         ("記者陳宇報道，會議在悉尼舉行。", [("陳宇", "Chen Yu")]),
         # Common words jieba's dictionary tags as names, places and glossary people are not.
         ("阳光照进超市，顾客在石家庄排队。", []),
+        # Words jieba's dictionary tags as names and counts as often as words: tornado, Michelin.
+        ("沿海地带可能出现龙卷风，米其林发布声明。", []),
         ("特朗普和黄仁勋会面，毛宁回应。", []),
         ("村民沿着蒋口河转移。", []),
         # 高 is a surname, but 高带宽内存 is high-bandwidth memory.
@@ -92,6 +94,22 @@ def test_translation_writes_each_person_one_way_across_the_document() -> None:
     # The document's name table reaches the glossary of a prompt that has one.
     assert "汪文斌 = Wang Wenbin" in fake.history[0].messages[-1]["content"]
     assert json.dumps(result.warnings).count("not named") == 0
+
+
+def test_a_person_the_english_leaves_out_is_asked_again_with_the_name_given() -> None:
+    """Seen on WMT21 with the local model: 柳云龙 written "Li Yunlong", 郝毓盛 "Hao Yudong"."""
+    article = article_from_text("柳云龙也是电影的导演和主演。", name="t")
+    wrong = "Li Yunlong is also the director and lead actor of the film."
+    right = "Liu Yunlong is also the director and lead actor of the film."
+    replies = iter([wrong, right])
+    fake = FakeBackend(responder=lambda request: next(replies))
+    options = PipelineOptions(mode="paragraphs", glossary=builtin_glossary())
+    result = translate(article, fake, model="fake", options=options)
+    assert result.paragraphs[0].text == right
+    reask = fake.history[1].messages[-1]["content"]
+    assert "柳云龙 = Liu Yunlong" in reask and "柳云龙 is not named as Liu Yunlong" in reask
+    assert len(fake.history) == 2  # a missing person asks for no samples
+    assert not any("not named" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize(

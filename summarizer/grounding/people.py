@@ -57,6 +57,9 @@ _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 # transliteration, and its pinyin is no English name.
 _NAME_DOTS = frozenset("·•・‧∙")
 _lock = threading.Lock()
+# A three-character "name" jieba's dictionary counts this often is a word (龙卷风 tornado); the
+# names of people it lists are counted a few times each.
+_WORD_FREQUENCY = 20
 
 
 @dataclass(frozen=True)
@@ -138,12 +141,13 @@ def _name_tokens(tokens: list[tuple[str, str]]) -> list[tuple[int, str]]:
 def _common_word(word: str) -> bool:
     """A two-character word in jieba's dictionary that it tags as a name is usually a common word
     that is also a name (阳光 sunlight, 顾客 customer, 许可 permission); a three-character one is
-    usually a person (汪文斌) unless the dictionary counts it often. Unknown names come from
-    jieba's HMM and are kept."""
+    usually a person (汪文斌, counted 7 times; 柳云龙 2) unless the dictionary counts it as often
+    as a word (龙卷风 tornado 69, 米其林 Michelin 41, 马达声 engine noise 20; the historical 范仲淹,
+    86, is lost with them). Unknown names come from jieba's HMM and are kept."""
     import jieba
 
     frequency = int(jieba.dt.FREQ.get(word, 0))
-    if frequency > 0 if len(word) == 2 else frequency >= 100:
+    if frequency > 0 if len(word) == 2 else frequency >= _WORD_FREQUENCY:
         return True
     # A surname character before a common word is often not a name at all: 高 + 带宽 is "high
     # bandwidth". A given name that is such a word (verb, noun, time...) is left out.
