@@ -57,11 +57,12 @@ class TranslationRun:
         place in China one of its ``problems`` says the English does not name.
 
         Not every place a paragraph names: on the 300 WMT21 segments with the local model
-        (eighteenth session), the place entries in every instructed prompt and re-ask changed the
-        English of paragraphs re-asked for other problems, or not at all, mostly for the worse:
-        chrF++ 46.23 (evals/runs/places), in every re-ask 46.19 (places-reask), only where a
-        problem names the place 46.26 (places-missing), against 46.29 without them
-        (seventeenth).
+        (eighteenth session, each run with samples for a missing place), the place entries in
+        every instructed prompt and re-ask changed the English of paragraphs re-asked for other
+        problems, or not re-asked at all: chrF++ 46.23 (evals/runs/places), in every re-ask 46.19
+        (places-reask), only where a problem names the place 46.26 (places-missing), against
+        46.29 without a place check (seventeenth); the last without the samples (shipped) 46.35
+        (eighteenth).
         """
         people = [
             Term(chinese=(p.chinese,), english=p.english, type="person")
