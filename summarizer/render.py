@@ -40,7 +40,7 @@ def brief_markdown(brief: Brief) -> str:
     lines += [f"**TL;DR** {summary.tldr}", "", "## Key points", ""]
     lines += [f"- {kp.text}{_paragraph_refs(kp.paragraphs)}" for kp in summary.key_points]
     target_note = " (target inferred)" if stance.target_inferred else ""
-    support = "" if stance.supported else " — unsupported: no evidence quote"
+    support = "" if stance.supported else " — unsupported: no quote shows the author's side"
     lines += [
         "",
         "## Stance",

@@ -371,7 +371,10 @@ class Stance(StrictModel):
     confidence: float
     rationale: str
     evidence: list[Evidence]
-    supported: bool = Field(description="False when no evidence quote survived the checks.")
+    supported: bool = Field(
+        description="False when no evidence quote survived the checks, or every one reads as a "
+        "report rather than the author's side."
+    )
     checks: list[Check] = []
     warnings: list[str] = []
     meta: RunMeta

@@ -14,6 +14,7 @@ from summarizer.grounding.glossary import builtin_glossary
 from summarizer.grounding.opinion import rank_opinions
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
+from summarizer.render import brief_markdown
 from summarizer.schemas import Article
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
@@ -369,6 +370,38 @@ def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
     assert any("the model's quotes kept" in w for w in stance.warnings)
     assert stance.meta.calls == len(fake.history) == 4  # the failed picks are counted too
     assert stance.meta.reasks == 2  # and their two re-asks
+
+
+def test_a_stance_whose_every_quote_is_a_report_is_unsupported() -> None:
+    """The seeds' injection case: a three-sentence news report labelled "supportive" by the local
+    model, whose one evidence sentence says what Nvidia said. The label stays; the brief says
+    that no quote shows the author's side."""
+    article = article_from_text(
+        "Nvidia said on Monday it would resume sales of its H20 chip in China after receiving "
+        "US export licences.\n\nThe US Commerce Department did not comment on how many "
+        "licences it had granted.",
+        name="report",
+    )
+    report = next(iter(_numbered(article)))  # s1: "Nvidia said on Monday..."
+    label = _stance_reply([("it would resume sales", "p1")], label="supportive")
+    fake = FakeBackend(replies=[label, _pick(report)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.label == "supportive" and len(stance.evidence) == 1
+    assert not stance.supported
+    assert any("reads as a report" in w for w in stance.warnings)
+    assert "unsupported: no quote shows the author's side" in brief_markdown(
+        make_brief(article, FakeBackend(responder=_report_brief), model="fake", target="x")
+    )
+
+
+def _report_brief(request: Request) -> str:
+    """The fake's brief of the report article: stance@v1 says "supportive", the evidence step
+    picks the first sentence, every other step answers as the demo does."""
+    if request.prompt.startswith("stance@"):
+        return _stance_reply([("it would resume sales", "p1")], label="supportive")
+    if request.prompt.startswith("stance_evidence@"):
+        return _pick("s1")
+    return demo_reply(request)
 
 
 def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:

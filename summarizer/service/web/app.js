@@ -60,7 +60,7 @@ function render(brief) {
   const label = el("span", st.label, "label " + st.label);
   $("stance").replaceChildren(label, " toward ", el("em", st.target),
     (st.target_inferred ? " (inferred)" : "") + ", confidence " + st.confidence.toFixed(2) +
-    (st.supported ? "" : " — unsupported: no quote survived the checks"));
+    (st.supported ? "" : " — unsupported: no quote shows the author's side"));
   $("rationale").textContent = st.rationale;
   $("quotes").replaceChildren(...st.evidence.map((e) => {
     const li = el("li"); li.append(el("q", e.quote), " (" + e.source + ")", ...refs([e.paragraph], e.quote)); return li;
