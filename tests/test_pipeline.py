@@ -1018,17 +1018,37 @@ def test_a_city_left_in_chinese_is_named_by_code_before_any_call() -> None:
     assert any("named by code: 悉尼 → Sydney" in w for w in result.warnings)
 
 
-def test_a_word_the_model_cannot_translate_is_not_dressed_as_a_name() -> None:
-    """院士 is a word (academician): its pinyin, "Yuanshi", would read as a name. It stays as it
-    is, and the warning says so."""
+def test_a_word_the_model_cannot_translate_is_glossed_not_dressed_as_a_name() -> None:
+    """院士 is a word (academician): its pinyin, "Yuanshi", would read as a name. When every model
+    route echoes it, the dictionary's sense goes in, and the warning says it is a gloss."""
     article = article_from_text("钟南山院士回忆了这部影片。", name="t")
     fake = FakeBackend(responder=lambda request: "Zhong Nanshan, 院士, recalled the film.")
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert result.paragraphs[0].text == "Zhong Nanshan, 院士, recalled the film."
+    assert result.paragraphs[0].text == "Zhong Nanshan, scholar, recalled the film."
     assert not any("romanised" in w for w in result.warnings)
+    assert any("glossed from the dictionary (CC-CEDICT)" in w for w in result.warnings)
+    assert not any("after every repair route" in w for w in result.warnings)
+
+
+def test_a_glossary_name_still_missing_is_translated_again_written_in_english() -> None:
+    """The model misnames a body after the re-ask and the samples; the source with the name
+    written in English is translated once more, and that translation is kept."""
+    article = article_from_text("由中央广播电视总台主办的活动开始了。", name="t")
+
+    def misnames(request: Request) -> str:
+        text = request.messages[-1]["content"]
+        if "China Media Group主办" in text:
+            return "The event hosted by China Media Group began."
+        return "The event hosted by the Central Broadcasting Station began."
+
+    fake = FakeBackend(responder=misnames)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == "The event hosted by China Media Group began."
     assert any(
-        "Chinese left in the English after every repair route: 院士" in w for w in (result.warnings)
+        "names written in English: 中央广播电视总台 → China Media Group" in w
+        for w in result.warnings
     )
+    assert all(c.passed for c in result.checks)
 
 
 def test_a_span_reply_that_echoes_the_prompt_falls_back_to_romanising() -> None:

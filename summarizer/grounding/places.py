@@ -150,10 +150,18 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z]){letters}(?![a-z])", re.IGNORECASE)
 
 
+def missing_places(source: str, english: str, glossary: Glossary) -> tuple[Place, ...]:
+    """The places in China the source names that ``english`` does not."""
+    return tuple(
+        place
+        for place in places_in(source, glossary)
+        if not any(_pattern(form).search(english) for form in place.accepted)
+    )
+
+
 def place_problems(source: str, english: str, glossary: Glossary) -> tuple[str, ...]:
     """A problem for each place in China the source names that ``english`` does not."""
     return tuple(
         f"{place.chinese} is the place {place.english}: the English does not name it"
-        for place in places_in(source, glossary)
-        if not any(_pattern(form).search(english) for form in place.accepted)
+        for place in missing_places(source, english, glossary)
     )

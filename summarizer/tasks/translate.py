@@ -163,6 +163,7 @@ def translate(
                 run.glossary,
                 partial(_retranslate, run, key, source, before, after),
                 partial(_translate_span, run),
+                partial(_translate_written_in, run, key, before, after),
                 run.repairs,
                 document,
             )
@@ -208,6 +209,12 @@ def _retranslate(
         run.reasks += reasks_spent(exc)
         run.warnings.append(f"{key}: a re-ask gave no translation ({exc.reason}); not used")
         return ""
+
+
+def _translate_written_in(run: TranslationRun, key: str, before: str, after: str, text: str) -> str:
+    """A paragraph's source with names written in English, translated as the first time was
+    (no problems shown: the names are in the text); "" when the model gives none."""
+    return _retranslate(run, key, text, before, after, [], 0)
 
 
 def _translate_span(run: TranslationRun, span: str, context: str) -> str:

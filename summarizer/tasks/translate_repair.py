@@ -5,9 +5,10 @@ source repeats anything among them) is asked again once with the problems shown;
 a number is still wrong after that, a few samples at temperature are asked for and the one that
 gets most of them right is kept; a city name still in Chinese gets its English name from a
 gazetteer; other Chinese still left is translated span by span and spliced in,
-and a name the model still cannot translate is romanised (pinyin, as the press writes a name it
-has no English for), with a warning naming each. English with Chinese in it ships only when
-every route failed, and then the paragraph is marked."""
+a name the model still cannot translate is romanised (pinyin, as the press writes a name it
+has no English for), and any other word still left is glossed from a dictionary, with a
+warning naming each. English with Chinese in it ships only when every route failed (a
+character in no dictionary entry), and then the paragraph is marked."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ from summarizer.grounding.checks import (
     source_repeats,
     untranslated_chinese,
 )
+from summarizer.grounding.dictionary import gloss
 from summarizer.grounding.gazetteer import city_in_english
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
+from summarizer.grounding.names_written_in import missing_names, with_names_written_in
 from summarizer.grounding.number_repair import (
     drop_invented_months,
     drop_invented_weekdays,
@@ -49,6 +52,8 @@ Retranslate = Callable[[list[str], int], str]
 RESAMPLES = 2
 RESAMPLE_TEMPERATURE = 0.3
 TranslateSpan = Callable[[str, str], str]
+# The source with names written in English → its translation ("" when the model gave none).
+TranslateWritten = Callable[[str], str]
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
@@ -227,6 +232,60 @@ def _name_cities(key: str, source: str, english: str, log: RepairLog) -> str:
     return english
 
 
+def _names_written_in(
+    key: str,
+    source: str,
+    english: str,
+    glossary: Glossary,
+    people: tuple[Person, ...],
+    translate_written: TranslateWritten,
+    log: RepairLog,
+    document: str,
+) -> str:
+    """``english``, or the translation of ``source`` with the names ``english`` still leaves
+    out written in English (``grounding.names_written_in``) when that fails fewer checks and
+    leaves no more Chinese (a city it leaves in Chinese named by code first)."""
+    names = missing_names(source, english, glossary, people)
+    if not names:
+        return english
+    log.reasks += 1
+    candidate = translate_written(with_names_written_in(source, names))
+    if not candidate:
+        return english
+    fixes = RepairLog()  # a candidate's fixes count only if it is kept
+    candidate = _name_cities(
+        key, source, _fix_by_code(key, source, candidate, document, fixes), fixes
+    )
+    if len(paragraph_problems(source, candidate, glossary, people)) >= len(
+        paragraph_problems(source, english, glossary, people)
+    ) or chinese_left(candidate) > chinese_left(english):
+        return english
+    log.number_fixes += fixes.number_fixes
+    log.spliced += fixes.spliced
+    written = ", ".join(f"{zh} → {en}" for zh, en in names.items())
+    log.warnings += [f"{key}: translated again with names written in English: {written}"]
+    log.warnings += fixes.warnings
+    return candidate
+
+
+def _glossed(key: str, english: str, log: RepairLog) -> str:
+    """``english`` with the Chinese every model route left glossed from the dictionary (志愿 →
+    "aspiration"): a sense a reader can follow, not a translation, so each is reported."""
+    glossed = []
+    for span in dict.fromkeys(untranslated_chinese(english)):
+        sense = gloss(span)
+        if sense:
+            english = splice(english, span, sense)
+            glossed.append(f"{span} → {sense}")
+    if glossed:
+        log.spliced += len(glossed)
+        log.warnings.append(
+            f"{key}: glossed from the dictionary (CC-CEDICT), not translated: "
+            f"{', '.join(glossed[:5])}"
+        )
+    return english
+
+
 def repair(
     key: str,
     source: str,
@@ -234,6 +293,7 @@ def repair(
     glossary: Glossary,
     retranslate: Retranslate,
     translate_span: TranslateSpan,
+    translate_written: TranslateWritten,
     log: RepairLog,
     document: str = "",
 ) -> str:
@@ -255,6 +315,9 @@ def repair(
         ):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
+        english = _names_written_in(
+            key, source, english, glossary, people, translate_written, log, document or source
+        )
     english = _name_cities(key, source, english, log)
     leftover = list(dict.fromkeys(untranslated_chinese(english)))
     for span in leftover:
@@ -274,6 +337,7 @@ def repair(
             romanised.append(f"{span} → {pinyin}")
     if romanised:
         log.warnings.append(f"{key}: romanised, not translated: {', '.join(romanised[:5])}")
+    english = _glossed(key, english, log)
     still = untranslated_chinese(english)
     if still:
         log.warnings.append(
