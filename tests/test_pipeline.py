@@ -155,7 +155,10 @@ def test_a_sample_that_names_the_company_but_repeats_a_list_is_not_kept() -> Non
     fake = FakeBackend(responder=lambda request: looped if request.seed else dropped)
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == dropped
-    assert [r.seed for r in fake.history] == [0, 0, 1, 2]  # both samples asked, neither kept
+    # both samples asked, neither kept; then the source with 英偉達 written in English, whose
+    # reply (the same dropped name) is no better
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2, 0]
+    assert "NVIDIA供貨" in fake.history[-1].messages[-1]["content"]
     failed = {c.name for c in result.checks if not c.passed}
     assert failed == {"glossary_names"}  # what is wrong is said; no repetition was shipped
 

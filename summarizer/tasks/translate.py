@@ -133,11 +133,8 @@ def translate(
     )
     if article.language != "en":
         run.people = document_people([p.text for p in article.paragraphs], options.glossary)
-    refine = options.refine
-    chunk_tokens = options.chunk_tokens
-    chunks = chunk_paragraphs(
-        article.paragraphs, chunk_tokens, max_paragraphs=1 if run.mode == "paragraphs" else None
-    )
+    most = 1 if run.mode == "paragraphs" else None
+    chunks = chunk_paragraphs(article.paragraphs, options.chunk_tokens, max_paragraphs=most)
     texts = {p.id: p.text for p in article.paragraphs}
     document = "\n".join(texts.values())
     order = article.paragraph_ids()
@@ -153,7 +150,7 @@ def translate(
         before = " ".join(texts[pid] for pid in order[max(0, first - 2) : first])[-CONTEXT_CHARS:]
         after = texts[order[last + 1]][:CONTEXT_CHARS] if last + 1 < len(order) else ""
         translated = translate_chunk(run, items, before, after)
-        if refine:
+        if options.refine:
             run.refined += _refine(run, items, translated, before, after)
         for key, source in items:
             english = repair(
