@@ -189,6 +189,19 @@ YEAR_CASES = [
         "The report came out on July 25, 2021.",
         "The report came out on July 25.",
     ),
+    # A month given alone (WMT21, local model: 去年2月 → "February 2017" in a 2020 story).
+    (
+        "缘于特朗普去年2月要求国防部起草法案。",
+        "",
+        "It stems from Trump's February 2017 request to draft a bill.",
+        "It stems from Trump's February request to draft a bill.",
+    ),
+    (
+        "缘于特朗普去年2月要求国防部起草法案。",
+        "2019年",
+        "It stems from Trump's February 2019 request to draft a bill.",
+        "It stems from Trump's February 2019 request to draft a bill.",
+    ),
     # The article names the year somewhere: it stands.
     (
         "截至7月25日24时，现有确诊病例135例。",

@@ -1048,10 +1048,48 @@ def test_a_glossary_name_still_missing_is_translated_again_written_in_english() 
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == "The event hosted by China Media Group began."
     assert any(
-        "names written in English: 中央广播电视总台 → China Media Group" in w
+        "names and figures written in English: 中央广播电视总台 → China Media Group" in w
         for w in result.warnings
     )
     assert all(c.passed for c in result.checks)
+
+
+def test_a_figure_still_missing_is_translated_again_written_in_english() -> None:
+    """Seen on WMT21 with the local model: 82万千瓦 written "82 megawatts" through the re-ask and
+    the samples. The source with the figure written as English writes it (820,000千瓦) is
+    translated once more, and that translation is kept."""
+    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
+
+    def misreads(request: Request) -> str:
+        if "820,000千瓦" in request.messages[-1]["content"]:
+            return "The park hosts 38 projects with 820,000 kilowatts installed."
+        return "The park hosts 38 projects with 82 megawatts installed."
+
+    fake = FakeBackend(responder=misreads)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert (
+        result.paragraphs[0].text == "The park hosts 38 projects with 820,000 kilowatts installed."
+    )
+    assert any("names and figures written in English: 82万 → 820,000" in w for w in result.warnings)
+    assert all(c.passed for c in result.checks)
+
+
+def test_a_translation_with_figures_written_in_that_makes_one_up_is_not_kept() -> None:
+    """Seen on WMT21 with the local model: the reply to the source with 820,000 written in
+    copied it and added "covering a total area of 1,000 square kilometers", which the source
+    never gives. One missing figure is better than one made up."""
+    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
+
+    def invents(request: Request) -> str:
+        if "820,000千瓦" in request.messages[-1]["content"]:
+            return "The park hosts 38 projects with 820,000 kilowatts, covering 1,000 square km."
+        return "The park hosts 38 projects with 82 megawatts installed."
+
+    fake = FakeBackend(responder=invents)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert any("820,000千瓦" in r.messages[-1]["content"] for r in fake.history)
+    assert result.paragraphs[0].text == "The park hosts 38 projects with 82 megawatts installed."
+    assert not any("written in English" in w for w in result.warnings)
 
 
 def test_a_span_reply_that_echoes_the_prompt_falls_back_to_romanising() -> None:

@@ -35,7 +35,7 @@ from summarizer.grounding.numbers import (
     extract_quantities,
     missing_quantities,
 )
-from summarizer.grounding.quantity_format import format_quantity, ordinal
+from summarizer.grounding.quantity_format import MONTH_TITLES, format_quantity, ordinal
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ _SOURCE_DAY_NAME = re.compile(r"星期|礼拜|禮拜|[周週][一二三四五六
 _DAY_NAME = re.compile(
     r"\b(?:[Oo]n (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|[Tt]oday(?!['’]s))\b"
 )
+_MONTH_NUMBERS = {name: number for number, name in enumerate(MONTH_TITLES, start=1)}
+_MONTH_YEAR = re.compile(rf"\b(?P<mon>{'|'.join(_MONTH_NUMBERS)}),? (?P<y>(?:1[89]|20)\d\d)\b")
 _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
     "十": 10,
     "十一": 11,
@@ -148,13 +150,17 @@ def drop_invented_months(source: str, english: str, document: str) -> tuple[str,
 def drop_invented_years(source: str, english: str, document: str) -> tuple[str, list[NumberFix]]:
     """``english`` with the year taken off each date that ``source`` gives without one (7月13日,
     13日) when ``document`` (the whole article) never names that year ("July 13, 2023" → "July
-    13"), and what was rewritten. A year the article gives anywhere stands."""
+    13"), and what was rewritten; the same for a month the source gives alone (2月, "February
+    2017" → "February"). A year the article gives anywhere stands."""
     days = {int(m.group("d")) for m in BARE_DAY.finditer(source)}
+    months = set()
     for quantity in extract_quantities(source):
-        year, _, day = quantity.value.split("-") if quantity.kind == "date" else ("", "", "")
+        year, month, day = quantity.value.split("-") if quantity.kind == "date" else ("", "", "")
         if year == "????" and day.isdigit():
             days.add(int(day))
-    if not days:
+        elif year == "????" and month.isdigit():
+            months.add(int(month))
+    if not days and not months:
         return english, []
     years = set(_YEAR.findall(document))
     rewrites: dict[int, tuple[re.Match[str], str]] = {}
@@ -164,6 +170,10 @@ def drop_invented_years(source: str, english: str, document: str) -> tuple[str, 
             continue
         kept = match.group(0)[: match.start("y") - match.start()].rstrip(", ")
         rewrites[match.start()] = (match, kept)
+    # A month the source gives alone (去年2月) comes back with a year as well: "February 2017".
+    for match in _MONTH_YEAR.finditer(english):
+        if match.group("y") not in years and _MONTH_NUMBERS[match.group("mon")] in months:
+            rewrites.setdefault(match.start(), (match, match.group("mon")))
     return _rewrite(english, rewrites)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from summarizer.grounding.numbers import Quantity, canonical, extract_quantities
 
-_MONTH_TITLES = [
+MONTH_TITLES = [
     "January",
     "February",
     "March",
@@ -25,7 +25,7 @@ _MONTH_TITLES = [
 # "on December 2025": a month without its day, or a year alone, takes "in". Only where the date
 # ends a clause: in "a report on 2025 sales", "on" is "about".
 _ON_MONTH_OR_YEAR = re.compile(
-    rf"\b([Oo])n (?=(?:(?:{'|'.join(_MONTH_TITLES)}) )?(?:1[89]|20)\d\d(?:[,.;:!?)]|$))"
+    rf"\b([Oo])n (?=(?:(?:{'|'.join(MONTH_TITLES)}) )?(?:1[89]|20)\d\d(?:[,.;:!?)]|$))"
 )
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 
@@ -36,7 +36,7 @@ def format_quantity(quantity: Quantity) -> str:
         return f"{quantity.value}%"
     if quantity.kind == "date":
         year, month, day = quantity.value.split("-")
-        name = _MONTH_TITLES[int(month) - 1] if month.isdigit() else ""
+        name = MONTH_TITLES[int(month) - 1] if month.isdigit() else ""
         parts = [f"{name} {int(day)}" if day.isdigit() else name]
         if year.isdigit():
             parts.append(year)

@@ -209,8 +209,8 @@ def _retranslate(
 
 
 def _translate_written_in(run: TranslationRun, key: str, before: str, after: str, text: str) -> str:
-    """A paragraph's source with names written in English, translated as the first time was
-    (no problems shown: the names are in the text); "" when the model gives none."""
+    """A paragraph's source with names and figures written in English, translated as the first
+    time was (no problems shown: the names and figures are in the text); "" when the model gives none."""
     return _retranslate(run, key, text, before, after, [], 0)
 
 

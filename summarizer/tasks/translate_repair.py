@@ -3,13 +3,14 @@ ten, a month the article never gives) and a sentence written twice are set right
 translated paragraph that still fails the code checks (a run of words said more often than the
 source repeats anything among them) is asked again once with the problems shown; when a name or
 a number is still wrong after that, a few samples at temperature are asked for and the one that
-gets most of them right is kept; a name still left out then gets one more translation, of the
-source with the names written in English (kept if it fails fewer checks); a city name still in
-Chinese gets its English name from a gazetteer; other Chinese still left is translated span by span and spliced in,
-a name the model still cannot translate is romanised (pinyin, as the press writes a name it
-has no English for), and any other word still left is glossed from a dictionary, with a
-warning naming each. English with Chinese in it ships only when every route failed (a
-character in no dictionary entry), and then the paragraph is marked."""
+gets most of them right is kept; a name or a figure still left out then gets one more
+translation, of the source with those names and figures written in English (kept if it fails
+fewer checks and makes up no figure); a city name still in Chinese gets its English name from a
+gazetteer; other Chinese still left is translated span by span and spliced in, a name the
+model still cannot translate is romanised (pinyin, as the press writes a name it has no English
+for), and any other word still left is glossed from a dictionary, with a warning naming each.
+English with Chinese in it ships only when every route failed (a character in no dictionary
+entry), and then the paragraph is marked."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from summarizer.grounding.checks import (
     untranslated_chinese,
 )
 from summarizer.grounding.dictionary import gloss
+from summarizer.grounding.figures_written_in import invented_figures, with_figures_written_in
 from summarizer.grounding.gazetteer import city_in_english
 from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
@@ -40,6 +42,7 @@ from summarizer.grounding.number_repair import (
     drop_invented_years,
     rescale_amounts,
 )
+from summarizer.grounding.numbers import missing_quantities
 from summarizer.grounding.people import Person, document_people, enforce_people, is_proper_name
 from summarizer.grounding.places import place_problems
 from summarizer.grounding.quantity_format import month_prepositions
@@ -233,7 +236,7 @@ def _name_cities(key: str, source: str, english: str, log: RepairLog) -> str:
     return english
 
 
-def _names_written_in(
+def _written_in(
     key: str,
     source: str,
     english: str,
@@ -243,28 +246,36 @@ def _names_written_in(
     log: RepairLog,
     document: str,
 ) -> str:
-    """``english``, or the translation of ``source`` with the names ``english`` still leaves
-    out written in English (``grounding.names_written_in``) when that fails fewer checks and
-    leaves no more Chinese (a city it leaves in Chinese named by code first)."""
+    """``english``, or the translation of ``source`` with the names and the figures ``english``
+    still leaves out written in English (``grounding.names_written_in``,
+    ``grounding.figures_written_in``) when that fails fewer checks, leaves no more Chinese (a
+    city it leaves in Chinese named by code first) and makes up no figure ``english`` does not: a reply to a
+    source with its figures written in adds figures of its own as readily as it copies them."""
     names = missing_names(source, english, glossary, people)
-    if not names:
+    text, figures = with_figures_written_in(source, missing_quantities(source, english))
+    if not names and not figures:
         return english
     log.reasks += 1
-    candidate = translate_written(with_names_written_in(source, names))
+    candidate = translate_written(with_names_written_in(text, names))
     if not candidate:
         return english
     fixes = RepairLog()  # a candidate's fixes count only if it is kept
     candidate = _name_cities(
         key, source, _fix_by_code(key, source, candidate, document, fixes), fixes
     )
-    if len(paragraph_problems(source, candidate, glossary, people)) >= len(
-        paragraph_problems(source, english, glossary, people)
-    ) or chinese_left(candidate) > chinese_left(english):
+    if (
+        len(paragraph_problems(source, candidate, glossary, people))
+        >= len(paragraph_problems(source, english, glossary, people))
+        or chinese_left(candidate) > chinese_left(english)
+        or not set(invented_figures(source, candidate)) <= set(invented_figures(source, english))
+    ):
         return english
     log.number_fixes += fixes.number_fixes
     log.spliced += fixes.spliced
-    written = ", ".join(f"{zh} → {en}" for zh, en in names.items())
-    log.warnings += [f"{key}: translated again with names written in English: {written}"]
+    written = ", ".join([*(f"{zh} → {en}" for zh, en in names.items()), *figures])
+    log.warnings += [
+        f"{key}: translated again with names and figures written in English: {written}"
+    ]
     log.warnings += fixes.warnings
     return candidate
 
@@ -316,7 +327,7 @@ def repair(
         ):
             english = retry
         english = _resampled(key, source, english, glossary, retranslate, log, document or source)
-        english = _names_written_in(
+        english = _written_in(
             key, source, english, glossary, people, translate_written, log, document or source
         )
     english = _name_cities(key, source, english, log)
