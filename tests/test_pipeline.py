@@ -11,7 +11,7 @@ from summarizer.backends import FakeBackend, Request
 from summarizer.demo import demo_reply
 from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
-from summarizer.grounding.opinion import rank_opinions
+from summarizer.grounding.opinion import rank_opinions, reads_as_news_report
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.render import brief_markdown
@@ -19,7 +19,7 @@ from summarizer.schemas import Article
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
-from summarizer.tasks.stance import SHORTLIST, label_stance
+from summarizer.tasks.stance import RULE_CONFIDENCE, SHORTLIST, label_stance
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 from summarizer.tasks.translate_repair import splice
@@ -334,7 +334,7 @@ def _candidates(article: Article) -> list[str]:
 
 
 def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
-    article = load_article(seed("004"))
+    article = load_article(seed("002"))  # a commentary (004, a news report, is neutral by code)
     sentences = _numbered(article)
     candidates = _candidates(article)
     outside = next(i for i in sentences if i not in candidates)
@@ -361,8 +361,8 @@ def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
 
 
 def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
-    article = load_article(seed("004"))
-    real = "We don't sell them our best stuff, not our second-best stuff"
+    article = load_article(seed("002"))
+    real = "the policy for exporting NVIDIA H200 chips to China remains discriminatory"
     label = _stance_reply(
         [(real, "p3"), ("China will buy every Nvidia chip it can find", "p5")], label="critical"
     )
@@ -407,6 +407,32 @@ def _report_brief(request: Request) -> str:
     return demo_reply(request)
 
 
+def test_a_news_report_is_neutral_whatever_the_model_says() -> None:
+    """Seed 004, a Reuters-style report on Beijing curbing H20 orders (10 of its 31 sentences
+    attribute what they say): the local model calls it "critical" under every stance prompt
+    tried. Code sets it neutral, asks for no evidence, and says what the model said."""
+    article = load_article(seed("004"))
+    said = "Beijing opposes the curbs."
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="critical", rationale=said)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.label == "neutral" and stance.evidence == [] and stance.supported
+    assert stance.confidence == RULE_CONFIDENCE
+    assert "news report" in stance.rationale
+    assert any(
+        "set to neutral by code" in w and f"the model said critical: {said}" in w
+        for w in stance.warnings
+    )
+    assert len(fake.history) == 1
+
+
+def test_a_commentary_keeps_the_models_label() -> None:
+    """The English commentaries of the seeds attribute almost nothing: their label is the model's."""
+    for prefix in ("000", "001", "002"):
+        article = load_article(seed(prefix))
+        sentences = [s.plain for s in _numbered(article).values()]
+        assert not reads_as_news_report(sentences), prefix
+
+
 def test_a_neutral_stance_needs_no_evidence_and_no_second_call() -> None:
     article = load_article(seed("004"))
     fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral")])
@@ -429,7 +455,7 @@ def test_a_rationale_stopped_mid_sentence_keeps_its_whole_sentences() -> None:
 
 
 def test_without_a_target_the_model_names_one() -> None:
-    article = load_article(seed("004"))
+    article = load_article(seed("002"))
     label = _stance_reply([("q", "p1")], label="supportive", target="Beijing's curbs on H20")
     fake = FakeBackend(replies=[label, _pick(_candidates(article)[0])])
     stance = label_stance(article, article.paragraphs, fake, model="fake")
@@ -1140,7 +1166,7 @@ def test_the_brief_asks_the_label_first_then_reads_the_article_once_for_the_rest
     """stance@v1 shows the article its own way, so it comes first; the summary, key-point and
     evidence calls follow one another with the same system prompt and the same article first,
     which llama.cpp then reads once (its KV cache keeps the longest common prefix)."""
-    article = load_article(seed("004"))
+    article = load_article(seed("002"))
 
     def respond(request: Request) -> str:
         if request.prompt.startswith("stance@"):

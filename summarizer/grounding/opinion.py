@@ -84,3 +84,32 @@ def rank_opinions(sentences: list[str], limit: int) -> list[int]:
     positive = [i for i in order if scores[i] > 0]
     chosen = positive if len(positive) >= min(limit, 3) else order
     return chosen[:limit]
+
+
+# A news report, told from how it is written: long enough to be an article rather than a post,
+# a quarter or more of its sentences attributing what they say to others, and none of its own
+# words a strong judgement. Seen on the seeds: the Reuters-style report on H20 orders (seed004)
+# attributes 10 of its 31 sentences and its strongest sentence scores 0.6; the four commentaries
+# attribute 0 to 4 of their 31 to 44, and three of them judge outright (up to 1.18). Both
+# thresholds were set on those five articles, so the seeds are no test of the rule; the NLPCC
+# posts are (none is long enough to be called a report). Measured on the WMT21 reference
+# English, Chinese wire news attributes about 1 sentence in 6, so many reports fall short of the
+# rule and keep the model's label: it errs towards the model, not towards "neutral".
+NEWS_REPORT_SENTENCES = 8
+NEWS_REPORT_ATTRIBUTED = 0.25
+STRONG_OPINION = 1.0
+
+
+def attributed(sentence: str) -> bool:
+    """Whether ``sentence`` attributes what it says to someone else ("said", "according to")."""
+    return bool(_REPORTED.search(sentence))
+
+
+def reads_as_news_report(sentences: list[str]) -> bool:
+    """True when ``sentences`` (an article's English) read as a news report: at least
+    ``NEWS_REPORT_SENTENCES`` of them, at least ``NEWS_REPORT_ATTRIBUTED`` of them attributed to
+    others, and none scoring ``STRONG_OPINION`` or more as the author's judgement."""
+    if len(sentences) < NEWS_REPORT_SENTENCES:
+        return False
+    share = sum(map(attributed, sentences)) / len(sentences)
+    return share >= NEWS_REPORT_ATTRIBUTED and max(map(opinion_score, sentences)) < STRONG_OPINION

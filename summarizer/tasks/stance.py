@@ -54,7 +54,7 @@ from typing import Literal
 from summarizer.backends.base import Backend
 from summarizer.errors import ParseError
 from summarizer.grounding.checks import find_quote
-from summarizer.grounding.opinion import opinion_score, rank_opinions
+from summarizer.grounding.opinion import opinion_score, rank_opinions, reads_as_news_report
 from summarizer.prompts import render
 from summarizer.schemas import (
     SENTENCE_END,
@@ -90,6 +90,7 @@ PROMPT_VERSION = 1
 EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
+RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_as_news_report``)
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
 
@@ -185,6 +186,29 @@ def _quoted_evidence(
     return evidence, dropped
 
 
+def _as_news_report(draft: StanceDraft, sentences: int) -> tuple[StanceDraft, str]:
+    """The label set to neutral by code for an article that reads as a news report
+    (``grounding.opinion.reads_as_news_report``), and the warning that says what the model said.
+
+    The local model labels a plain report by what it reports: a Reuters-style story on Beijing
+    curbing H20 orders came back "critical" under every stance prompt tried (stance@v1, v5, v6
+    with the genre asked first), because the people it quotes are critical. A report takes no
+    side of its own, and what it attributes is not its author's stance."""
+    warning = (
+        f"stance set to neutral by code: the article reads as a news report (a quarter or more "
+        f"of its {sentences} sentences attribute what they say to others, and none reads as the "
+        f"author's own judgement); the model said {draft.label}: {draft.rationale.strip()}"
+    )
+    rationale = (
+        "The article reads as a news report: it attributes what it says to others and its own "
+        "words take no side."
+    )
+    # The model's confidence was in its own label; the rule's is not measured (five articles set
+    # it), so it says neither sure nor unsure.
+    update = {"label": "neutral", "rationale": rationale, "confidence": RULE_CONFIDENCE}
+    return draft.model_copy(update=update), warning
+
+
 def read_label(
     english: list[Paragraph],
     backend: Backend,
@@ -237,6 +261,9 @@ def label_stance(
         labelled = read_label(english, backend, model=model, target=target, max_reasks=max_reasks)
     draft = labelled.value
     calls, reasks = list(labelled.calls), labelled.reasks
+    if draft.label != "neutral" and reads_as_news_report([s.plain for s in view.sentences]):
+        draft, warning = _as_news_report(draft, len(view.sentences))
+        warnings.append(warning)
     chosen_target = target or draft.target.strip()
     evidence: list[Evidence] = []
     problems: list[str] = []
