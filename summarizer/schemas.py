@@ -372,8 +372,8 @@ class Stance(StrictModel):
     rationale: str
     evidence: list[Evidence]
     supported: bool = Field(
-        description="False when no evidence quote survived the checks, or every one reads as a "
-        "report rather than the author's side."
+        description="False when no evidence quote survived the checks. (A label whose every "
+        "quote reads as a report rather than the author's side is set to neutral by code.)"
     )
     checks: list[Check] = []
     warnings: list[str] = []

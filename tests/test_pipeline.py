@@ -375,10 +375,10 @@ def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
     assert stance.meta.reasks == 2  # and their two re-asks
 
 
-def test_a_stance_whose_every_quote_is_a_report_is_unsupported() -> None:
+def test_a_stance_whose_every_quote_is_a_report_is_neutral() -> None:
     """The seeds' injection case: a three-sentence news report labelled "supportive" by the local
-    model, whose one evidence sentence says what Nvidia said. The label stays; the brief says
-    that no quote shows the author's side."""
+    model, whose one evidence sentence says what Nvidia said. No quote shows the author's side,
+    so code sets the label neutral and the warning keeps what the model said."""
     article = article_from_text(
         "Nvidia said on Monday it would resume sales of its H20 chip in China after receiving "
         "US export licences.\n\nThe US Commerce Department did not comment on how many "
@@ -389,12 +389,29 @@ def test_a_stance_whose_every_quote_is_a_report_is_unsupported() -> None:
     label = _stance_reply([("it would resume sales", "p1")], label="supportive")
     fake = FakeBackend(replies=[label, _pick(report)])
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
-    assert stance.label == "supportive" and len(stance.evidence) == 1
-    assert not stance.supported
-    assert any("reads as a report" in w for w in stance.warnings)
-    assert "unsupported: no quote shows the author's side" in brief_markdown(
+    assert stance.label == "neutral" and stance.evidence == [] and stance.supported
+    assert stance.confidence == RULE_CONFIDENCE
+    assert any(
+        "reads as a report" in w and "the model said supportive" in w for w in stance.warnings
+    )
+    markdown = brief_markdown(
         make_brief(article, FakeBackend(responder=_report_brief), model="fake", target="x")
     )
+    assert "**neutral**" in markdown and "unsupported" not in markdown
+
+
+def test_a_stance_with_an_opinion_among_its_quotes_keeps_its_label() -> None:
+    article = article_from_text(
+        "Nvidia said on Monday it would resume sales of its H20 chip in China.\n\n"
+        "This absurd policy must be scrapped before it does more harm to everyone.",
+        name="opinion",
+    )
+    opinion = list(_numbered(article))[1]
+    label = _stance_reply([("absurd policy", "p2")], label="critical")
+    fake = FakeBackend(replies=[label, _pick(opinion)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.label == "critical" and len(stance.evidence) == 1 and stance.supported
+    assert not any("set to neutral" in w for w in stance.warnings)
 
 
 def _report_brief(request: Request) -> str:
