@@ -11,7 +11,7 @@ from summarizer.backends import FakeBackend, Request
 from summarizer.demo import demo_reply
 from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
-from summarizer.grounding.opinion import rank_opinions, reads_as_news_report
+from summarizer.grounding.opinion import attributed, rank_opinions, reads_as_news_report
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.render import brief_markdown
@@ -389,7 +389,8 @@ def test_a_stance_whose_every_quote_is_a_report_is_neutral() -> None:
     label = _stance_reply([("it would resume sales", "p1")], label="supportive")
     fake = FakeBackend(replies=[label, _pick(report)])
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
-    assert stance.label == "neutral" and stance.evidence == [] and stance.supported
+    assert stance.label == "neutral" and stance.supported
+    assert [e.quote for e in stance.evidence] == [_numbered(article)[report].plain]
     assert stance.confidence == RULE_CONFIDENCE
     assert any(
         "reads as a report" in w and "the model said supportive" in w for w in stance.warnings
@@ -432,9 +433,14 @@ def test_a_news_report_is_neutral_whatever_the_model_says() -> None:
     said = "Beijing opposes the curbs."
     fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="critical", rationale=said)])
     stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
-    assert stance.label == "neutral" and stance.evidence == [] and stance.supported
+    assert stance.label == "neutral" and stance.supported
     assert stance.confidence == RULE_CONFIDENCE
     assert "news report" in stance.rationale
+    # Its evidence: the first three sentences that attribute what they say, verbatim.
+    attributing = [s for s in _numbered(article).values() if attributed(s.plain)][:3]
+    assert [(e.quote, e.paragraph) for e in stance.evidence] == [
+        (s.plain, s.paragraph) for s in attributing
+    ]
     assert any(
         "set to neutral by code" in w and f"the model said critical: {said}" in w
         for w in stance.warnings

@@ -54,7 +54,12 @@ from typing import Literal
 from summarizer.backends.base import Backend
 from summarizer.errors import ParseError
 from summarizer.grounding.checks import find_quote
-from summarizer.grounding.opinion import opinion_score, rank_opinions, reads_as_news_report
+from summarizer.grounding.opinion import (
+    attributed,
+    opinion_score,
+    rank_opinions,
+    reads_as_news_report,
+)
 from summarizer.prompts import render
 from summarizer.schemas import (
     SENTENCE_END,
@@ -258,7 +263,12 @@ def label_stance(
         labelled = read_label(english, backend, model=model, target=target, max_reasks=max_reasks)
     draft = labelled.value
     calls, reasks = list(labelled.calls), labelled.reasks
+    evidence: list[Evidence] = []
+    problems: list[str] = []
     if draft.label != "neutral" and reads_as_news_report([s.plain for s in view.sentences]):
+        # Its evidence: the first sentences that attribute what they say, chosen by code.
+        reported = [s for s in view.sentences if attributed(s.plain)][:MAX_EVIDENCE]
+        evidence, problems = _evidence(reported, article, english)
         draft, warning = _set_neutral(
             draft,
             f"the article reads as a news report (a quarter or more of its {len(view.sentences)} "
@@ -269,8 +279,6 @@ def label_stance(
         )
         warnings.append(warning)
     chosen_target = target or draft.target.strip()
-    evidence: list[Evidence] = []
-    problems: list[str] = []
     if draft.label != "neutral":
         try:
             picked, picked_calls, picked_reasks = _chosen_evidence(
@@ -296,8 +304,7 @@ def label_stance(
                 "No sentence of the article shows its author taking a side: what it says reads "
                 "as report.",
             )
-            warnings.append(warning)
-            evidence, problems = [], []
+            warnings.append(warning)  # the quotes stay: they show what the article is
     rationale = draft.rationale.strip()
     if not SENTENCE_END.search(rationale) and (whole := whole_sentences(rationale, 10**6)):
         # Stopped by the token limit mid-sentence ("…, which is a typical"): its whole sentences.
