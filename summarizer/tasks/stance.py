@@ -193,14 +193,31 @@ def _quoted_evidence(
     return evidence, dropped
 
 
-def _set_neutral(draft: StanceDraft, why: str, rationale: str) -> tuple[StanceDraft, str]:
-    """The label set to neutral by code (``why``: the rule that did), with ``rationale`` for the
-    reader, and the warning that says what the model said.
+# Why code set a label to neutral: what the warning says, and the rationale the reader gets.
+_NEWS_REPORT = (
+    "the article reads as a news report (a quarter or more of its {} sentences attribute what "
+    "they say to others, and none reads as the author's own judgement)",
+    "The article reads as a news report: it attributes what it says to others and its own words "
+    "take no side.",
+)
+_REPORT_QUOTES = (
+    "every evidence sentence reads as a report (attributed words, dates, figures), not as the "
+    "author taking a side ({})",
+    "No sentence of the article shows its author taking a side: what it says reads as report.",
+)
+
+
+def _set_neutral(
+    draft: StanceDraft, reason: tuple[str, str], detail: object
+) -> tuple[StanceDraft, str]:
+    """The label set to neutral by code for ``reason`` (why, with ``detail`` filled in, and the
+    rationale the reader gets), and the warning that says what the model said.
 
     The local model labels a plain report by what it reports: a Reuters-style story on Beijing
     curbing H20 orders came back "critical" under every stance prompt tried (stance@v1, v5, v6
     with the genre asked first), because the people it quotes are critical. A report takes no
     side of its own, and what it attributes is not its author's stance."""
+    why, rationale = reason[0].format(detail), reason[1]
     warning = (
         f"stance set to neutral by code: {why}; the model said {draft.label}: "
         f"{draft.rationale.strip()}"
@@ -269,14 +286,7 @@ def label_stance(
         # Its evidence: the first sentences that attribute what they say, chosen by code.
         reported = [s for s in view.sentences if attributed(s.plain)][:MAX_EVIDENCE]
         evidence, problems = _evidence(reported, article, english)
-        draft, warning = _set_neutral(
-            draft,
-            f"the article reads as a news report (a quarter or more of its {len(view.sentences)} "
-            "sentences attribute what they say to others, and none reads as the author's own "
-            "judgement)",
-            "The article reads as a news report: it attributes what it says to others and its "
-            "own words take no side.",
-        )
+        draft, warning = _set_neutral(draft, _NEWS_REPORT, len(view.sentences))
         warnings.append(warning)
     chosen_target = target or draft.target.strip()
     if draft.label != "neutral":
@@ -297,13 +307,8 @@ def label_stance(
         if not evidence:
             warnings.append("no evidence quote survived the checks: the stance is unsupported")
         elif reads_as_reports(evidence):
-            draft, warning = _set_neutral(
-                draft,
-                "every evidence sentence reads as a report (attributed words, dates, figures), "
-                f"not as the author taking a side ({' / '.join(e.quote for e in evidence)})",
-                "No sentence of the article shows its author taking a side: what it says reads "
-                "as report.",
-            )
+            quotes = " / ".join(e.quote for e in evidence)
+            draft, warning = _set_neutral(draft, _REPORT_QUOTES, quotes)
             warnings.append(warning)  # the quotes stay: they show what the article is
     rationale = draft.rationale.strip()
     if not SENTENCE_END.search(rationale) and (whole := whole_sentences(rationale, 10**6)):
