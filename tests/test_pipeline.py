@@ -156,9 +156,9 @@ def test_a_sample_that_names_the_company_but_repeats_a_list_is_not_kept() -> Non
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == dropped
     # both samples asked, neither kept; then the source with 英偉達 written in English, whose
-    # reply (the same dropped name) is no better
-    assert [r.seed for r in fake.history] == [0, 0, 1, 2, 0]
-    assert "NVIDIA供貨" in fake.history[-1].messages[-1]["content"]
+    # likeliest reply (the same dropped name) is no better, nor its sample (the repeated list)
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2, 0, 1]
+    assert all("NVIDIA供貨" in r.messages[-1]["content"] for r in fake.history[-2:])
     failed = {c.name for c in result.checks if not c.passed}
     assert failed == {"glossary_names"}  # what is wrong is said; no repetition was shipped
 
@@ -1121,6 +1121,23 @@ def test_a_figure_still_missing_is_translated_again_written_in_english() -> None
     )
     assert any("names and figures written in English: 82万 → 820,000" in w for w in result.warnings)
     assert all(c.passed for c in result.checks)
+
+
+def test_when_the_likeliest_reply_to_the_written_in_source_fails_a_sample_is_asked() -> None:
+    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
+
+    def copies_when_sampled(request: Request) -> str:
+        if "820,000千瓦" in request.messages[-1]["content"] and request.seed:
+            return "The park hosts 38 projects with 820,000 kilowatts installed."
+        return "The park hosts 38 projects with 82 megawatts installed."
+
+    fake = FakeBackend(responder=copies_when_sampled)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert (
+        result.paragraphs[0].text == "The park hosts 38 projects with 820,000 kilowatts installed."
+    )
+    written = [r.seed for r in fake.history if "820,000千瓦" in r.messages[-1]["content"]]
+    assert written == [0, 1]
 
 
 def test_a_translation_with_figures_written_in_that_makes_one_up_is_not_kept() -> None:

@@ -208,10 +208,13 @@ def _retranslate(
         return ""
 
 
-def _translate_written_in(run: TranslationRun, key: str, before: str, after: str, text: str) -> str:
+def _translate_written_in(
+    run: TranslationRun, key: str, before: str, after: str, text: str, seed: int
+) -> str:
     """A paragraph's source with names and figures written in English, translated as the first
-    time was (no problems shown: the names and figures are in the text); "" when the model gives none."""
-    return _retranslate(run, key, text, before, after, [], 0)
+    time was (no problems shown: the names and figures are in the text), or a sample of that
+    when ``seed`` > 0; "" when the model gives none."""
+    return _retranslate(run, key, text, before, after, [], seed)
 
 
 def _translate_span(run: TranslationRun, span: str, context: str) -> str:

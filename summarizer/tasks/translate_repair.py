@@ -56,8 +56,10 @@ Retranslate = Callable[[list[str], int], str]
 RESAMPLES = 2
 RESAMPLE_TEMPERATURE = 0.3
 TranslateSpan = Callable[[str, str], str]
-# The source with names written in English → its translation ("" when the model gave none).
-TranslateWritten = Callable[[str], str]
+# (the source with names and figures written in English, seed) → its translation ("" when the
+# model gave none); seed > 0 asks for a sample.
+TranslateWritten = Callable[[str, int], str]
+WRITTEN_IN_SAMPLES = 1  # samples asked when the likeliest reply to the written-in source fails
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
@@ -246,38 +248,42 @@ def _written_in(
     log: RepairLog,
     document: str,
 ) -> str:
-    """``english``, or the translation of ``source`` with the names and the figures ``english``
+    """``english``, or a translation of ``source`` with the names and the figures ``english``
     still leaves out written in English (``grounding.names_written_in``,
-    ``grounding.figures_written_in``) when that fails fewer checks, leaves no more Chinese (a
-    city it leaves in Chinese named by code first) and makes up no figure ``english`` does not: a reply to a
-    source with its figures written in adds figures of its own as readily as it copies them."""
+    ``grounding.figures_written_in``) that fails fewer checks, leaves no more Chinese (a city
+    it leaves in Chinese named by code first) and makes up no figure ``english`` does not: a
+    reply to a source with its figures written in adds figures of its own as readily as it
+    copies them. The likeliest reply is asked first; when it is not kept, a sample
+    (``WRITTEN_IN_SAMPLES``)."""
     names = missing_names(source, english, glossary, people)
     text, figures = with_figures_written_in(source, missing_quantities(source, english))
     if not names and not figures:
         return english
-    log.reasks += 1
-    candidate = translate_written(with_names_written_in(text, names))
-    if not candidate:
-        return english
-    fixes = RepairLog()  # a candidate's fixes count only if it is kept
-    candidate = _name_cities(
-        key, source, _fix_by_code(key, source, candidate, document, fixes), fixes
-    )
-    if (
-        len(paragraph_problems(source, candidate, glossary, people))
-        >= len(paragraph_problems(source, english, glossary, people))
-        or chinese_left(candidate) > chinese_left(english)
-        or not set(invented_figures(source, candidate)) <= set(invented_figures(source, english))
-    ):
-        return english
-    log.number_fixes += fixes.number_fixes
-    log.spliced += fixes.spliced
-    written = ", ".join([*(f"{zh} → {en}" for zh, en in names.items()), *figures])
-    log.warnings += [
-        f"{key}: translated again with names and figures written in English: {written}"
-    ]
-    log.warnings += fixes.warnings
-    return candidate
+    written_text = with_names_written_in(text, names)
+    for seed in range(WRITTEN_IN_SAMPLES + 1):
+        log.reasks += 1
+        candidate = translate_written(written_text, seed)
+        if not candidate:
+            continue
+        fixes = RepairLog()  # a candidate's fixes count only if it is kept
+        candidate = _name_cities(
+            key, source, _fix_by_code(key, source, candidate, document, fixes), fixes
+        )
+        if (
+            len(paragraph_problems(source, candidate, glossary, people))
+            < len(paragraph_problems(source, english, glossary, people))
+            and chinese_left(candidate) <= chinese_left(english)
+            and set(invented_figures(source, candidate)) <= set(invented_figures(source, english))
+        ):
+            log.number_fixes += fixes.number_fixes
+            log.spliced += fixes.spliced
+            written = ", ".join([*(f"{zh} → {en}" for zh, en in names.items()), *figures])
+            log.warnings += [
+                f"{key}: translated again with names and figures written in English: {written}"
+            ]
+            log.warnings += fixes.warnings
+            return candidate
+    return english
 
 
 def _glossed(key: str, english: str, log: RepairLog) -> str:
