@@ -45,6 +45,13 @@ evals/runs/stance-genre/) changed no seed label (seed004, a news report, still "
 the model called it "analysis"; the injection case it called a "news report" and still
 "supportive") and lowered NLPCC from 0.400 to 0.372 macro-F1 (accuracy 0.56 to 0.48) against
 stance@v1 in the same session (evals/runs/stance-genre-before). Not kept.
+
+Twentieth session: code sets the label to neutral, with the model's label in a warning, for an
+article that reads as a news report (``grounding.opinion.reads_as_news_report``: seed004, the
+report the model called "critical" under every prompt above) and for a label whose every
+evidence sentence reads as a report (``reads_as_reports``: the injection case). Seeds 4 → 6 of 6
+(both rules were set on them); NLPCC macro-F1 0.408 → 0.488, one post set right and one wrong
+(evals/runs/news-report, evals/runs/report-neutral).
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ PROMPT_VERSION = 1
 EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
-RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_as_news_report``)
+RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_set_neutral``)
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
 
