@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from summarizer.grounding.number_repair import (
     NumberFix,
+    add_dropped_hours,
     drop_invented_months,
     drop_invented_years,
     rescale_amounts,
@@ -291,3 +292,32 @@ def test_a_weekday_the_article_never_gives_becomes_its_day(
     from summarizer.grounding.number_repair import drop_invented_weekdays
 
     assert drop_invented_weekdays(source, english)[0] == fixed
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "fixed"),
+    [
+        (  # WMT21, local model: the hour dropped through every route
+            "截至7月25日24时，乌鲁木齐市现有确诊病例135例。",
+            "As of July 25, Urumqi has 135 confirmed cases.",
+            "As of July 25, 24:00, Urumqi has 135 confirmed cases.",
+        ),
+        (
+            "7月25日0—24时，31个省报告新增确诊病例46例。",
+            "On July 25, 46 new cases were reported in 31 provinces.",
+            "On July 25, 0:00-24:00, 46 new cases were reported in 31 provinces.",
+        ),
+        # The hour stated, a time to the minute, or no such date in the English: left alone.
+        ("截至7月25日24时，确诊135例。", "As of 24:00 on July 25, 135 cases.", None),
+        ("7月25日12时20分，游客抵达。", "On July 25, the tourists arrived.", None),
+        ("截至7月25日24时，确诊135例。", "As of Saturday, 135 cases.", None),
+    ],
+)
+def test_an_hour_the_english_drops_is_put_back_after_its_date(
+    source: str, english: str, fixed: str | None
+) -> None:
+    result, done = add_dropped_hours(source, english)
+    assert result == (fixed or english)
+    assert bool(done) == (fixed is not None)
+    if fixed:
+        assert missing_quantities(source, result) == []

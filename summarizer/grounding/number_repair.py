@@ -16,6 +16,8 @@ their fix is mechanical, so code makes it (and says so):
   whole) unless the article gives that month somewhere;
 - **a weekday the article never gives**: 25日 comes back as "on Tuesday" or "today"; code
   writes "on the 25th";
+- **an hour the English drops**: 截至7月25日24时 comes back "as of July 25" through every
+  route; code writes "as of July 25, 24:00";
 - **a year the article never gives**: the same dates, 7月13日 or 13日, come back as "July 13,
   2023" in a 2020 story. Code takes the year off unless the article gives it somewhere.
 """
@@ -65,6 +67,12 @@ _DAY_NAME = re.compile(
 )
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTH_TITLES, start=1)}
 _MONTH_YEAR = re.compile(rf"\b(?P<mon>{'|'.join(_MONTH_NUMBERS)}),? (?P<y>(?:1[89]|20)\d\d)\b")
+# A date given to the hour, or to a span of hours (7月25日24时, 7月25日0—24时); not to the minute.
+_CN_DATE_HOUR = re.compile(
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号](?:(?P<start>\d{1,2})[—–\-~至到])?(?P<h>\d{1,2})[时点]"
+    r"(?!\d{1,2}分)"
+)
+_TIME_AFTER = re.compile(r",? (?:at )?\d{1,2}[:.]\d\d")
 _CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
     "十": 10,
     "十一": 11,
@@ -190,6 +198,28 @@ def drop_invented_weekdays(source: str, english: str) -> tuple[str, list[NumberF
         m.start(): (m, now.capitalize() if m.group(0)[0].isupper() and m.start() == 0 else now)
         for m in _DAY_NAME.finditer(english)
     }
+    return _rewrite(english, rewrites)
+
+
+def add_dropped_hours(source: str, english: str) -> tuple[str, list[NumberFix]]:
+    """``english`` with the hour of a date the source gives to the hour (截至7月25日24时, 7月25日
+    0—24时) put back after that date when the English states the date and drops the hour ("As
+    of July 25," → "As of July 25, 24:00,"), and what was rewritten. Seen on WMT21 with the local
+    model: the hour dropped by the first reply, the re-ask, the samples and a translation of the
+    source with the hour written in as 24:00."""
+    missing = set(missing_quantities(source, english))
+    rewrites: dict[int, tuple[re.Match[str], str]] = {}
+    for hour in _CN_DATE_HOUR.finditer(source):
+        hours = [h for h in (hour.group("start"), hour.group("h")) if h is not None]
+        if not all(Quantity("number", str(int(h))) in missing for h in hours):
+            continue
+        time = "-".join(f"{int(h)}:00" for h in hours)
+        month, day = int(hour.group("m")), int(hour.group("d"))
+        for match, date in english_dates(english):
+            _, m, d = date.value.split("-")
+            if (int(m), int(d)) == (month, day) and not _TIME_AFTER.match(english, match.end()):
+                rewrites.setdefault(match.start(), (match, f"{match.group(0)}, {time}"))
+                break
     return _rewrite(english, rewrites)
 
 

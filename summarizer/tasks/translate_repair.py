@@ -37,6 +37,7 @@ from summarizer.grounding.glossary import Glossary
 from summarizer.grounding.names import pinyin_name
 from summarizer.grounding.names_written_in import missing_names, with_names_written_in
 from summarizer.grounding.number_repair import (
+    add_dropped_hours,
     drop_invented_months,
     drop_invented_weekdays,
     drop_invented_years,
@@ -140,7 +141,7 @@ def _fix_by_code(key: str, source: str, english: str, document: str, log: Repair
     """``english`` with the slips code can set right: a sentence written twice
     (``drop_repeated_sentences``), and the number slips of ``grounding.number_repair``: an
     amount a misread 万 or 亿 put off by a power of ten, a month, a year or a weekday the
-    article never gives. Done before any re-ask, which rarely fixes them (the model makes the
+    article never gives, the hour of a date the English drops. Done before any re-ask, which rarely fixes them (the model makes the
     same slip again); each rewrite is reported, since it changes the model's English. Last,
     "on December 2025" is made "in December 2025" (grammar, which changes no fact: not
     reported)."""
@@ -151,7 +152,8 @@ def _fix_by_code(key: str, source: str, english: str, document: str, log: Repair
     english, redated = drop_invented_months(source, english, document)
     english, unyeared = drop_invented_years(source, english, document)
     english, weekdays = drop_invented_weekdays(source, english)
-    redated += unyeared + weekdays
+    english, hours = add_dropped_hours(source, english)
+    redated += unyeared + weekdays + hours
     if resized:
         log.warnings.append(
             f"{key}: amounts set to the size the source gives: {', '.join(map(str, resized))}"
