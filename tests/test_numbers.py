@@ -9,6 +9,7 @@ from summarizer.grounding.numbers import (
     extract_quantities,
     missing_quantities,
 )
+from summarizer.grounding.roman import arabic_numerals
 
 
 @pytest.mark.parametrize(
@@ -256,3 +257,32 @@ def test_a_month_without_its_day_takes_in(english: str, expected: str) -> None:
     from summarizer.grounding.quantity_format import month_prepositions
 
     assert month_prepositions(english) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "missing"),
+    [
+        # WMT21: grades written with the Unicode Roman numerals, in English as Latin ones.
+        (
+            "发布江河洪水Ⅲ级预警信息，启动防汛Ⅳ级应急响应。",
+            "a Level III warning and a Level IV response",
+            [],
+        ),
+        ("水质已经100%达到Ⅳ类标准。", "100% of the water meets the Class IV standard.", []),
+        ("水质已经100%达到Ⅳ类标准。", "The water meets the standard.", ["4", "100%"]),
+        ("启动防汛Ⅳ级应急响应。", "It started a level 4 emergency response.", []),
+    ],
+)
+def test_roman_numerals_are_read_as_the_grades_they_are(
+    source: str, english: str, missing: list[str]
+) -> None:
+    assert [str(q) for q in missing_quantities(source, english)] == missing
+
+
+def test_a_latin_letter_is_a_numeral_only_after_a_ranking_word() -> None:
+    assert arabic_numerals("I said Type II diabetes; see the CV of Class IV.") == (
+        "I said Type 2 diabetes; see the CV of Class 4."
+    )
+    assert arabic_numerals("the class of 2020, level ground, Level XII") == (
+        "the class of 2020, level ground, Level 12"
+    )

@@ -3,8 +3,8 @@ so a translation or a summary can be checked against its source.
 
 ``26.8万`` is 268,000, ``1.5万亿`` and ``一万五千亿`` are 1.5 trillion, ``25%``, ``百分之25`` and
 ``百分之二十五`` are ``25 percent``, ``三成`` is 30 percent, ``25个百分点`` is ``25 percentage
-points``, and ``2026年1月13日`` is ``January 13, 2026``. Chinese numerals go through cn2an.
-"""
+points``, ``2026年1月13日`` is ``January 13, 2026``, and ``Ⅲ级`` is "Level III" is 3. Chinese
+numerals go through cn2an."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from summarizer.grounding.roman import arabic_numerals
 
 _CN_MULTIPLIERS = {
     "十": Decimal(10),
@@ -109,13 +111,11 @@ _EN_MONTH_ALONE = re.compile(
     r"December)\b|\b(?:in|of|since|until|by|from|to|early|late|mid|end)[ -](?P<may>May)\b"
 )
 _DIGIT = re.compile(r"\d")
-# A time of day in the 12-hour clock ("5:07 PM", "8 a.m."): 17时07分 is 5:07 PM, so the hour
-# counts on the 24-hour clock too.
+# A 12-hour clock time ("5:07 PM", "8 a.m."); its hour counts on the 24-hour clock too (17时07分).
 _CLOCK = re.compile(
     r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?m\b\.?", re.I
 )
-# A decade: "the 1980s", "1980's", "post-90s" (80年代, 90后): the two digits, and the year when
-# the century is written.
+# A decade ("the 1980s", "1980's", "post-90s"): its two digits, and its year if a century shows.
 _DECADE = re.compile(r"(?<![\w.,])(?P<c>1[89]|20)?(?P<d>\d0)['’]?s\b")
 # Only a hint (a false alarm just runs the date patterns); without a leading \b the regex engine
 # can jump from one candidate first letter to the next instead of trying every position.
@@ -291,7 +291,7 @@ def extract_quantities(text: str, *, words: bool = False) -> frozenset[Quantity]
             *contain* figures, never on the side whose figures are required.
     """
     found: set[Quantity] = set()
-    rest = _take_dates(text, found, years_as_numbers=words)
+    rest = _take_dates(arabic_numerals(text), found, years_as_numbers=words)
     if _CN_NUMERAL_HINT.search(rest):
         rest = _take_chinese_numerals(rest, found)
     if "0s" in rest or "0's" in rest or "0’s" in rest:
