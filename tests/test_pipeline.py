@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -15,7 +16,7 @@ from summarizer.grounding.opinion import attributed, rank_opinions, reads_as_new
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.render import brief_markdown
-from summarizer.schemas import Article
+from summarizer.schemas import Article, Translation
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
@@ -1103,39 +1104,42 @@ def test_a_glossary_name_still_missing_is_translated_again_written_in_english() 
     assert all(c.passed for c in result.checks)
 
 
+_PARK = "光伏产业园共入驻项目38个，总装机82万千瓦。"
+_PARK_MISREAD = "The park hosts 38 projects with 82 megawatts installed."
+_PARK_RIGHT = "The park hosts 38 projects with 820,000 kilowatts installed."
+
+
+def _translate_park(
+    written_in_reply: Callable[[Request], str | None],
+) -> tuple[Translation, FakeBackend]:
+    """The park paragraph translated by a model that misreads 82万 as "82 megawatts" every time
+    but when the source has 820,000 written in, where ``written_in_reply`` answers (None: it
+    misreads again)."""
+
+    def respond(request: Request) -> str:
+        if "820,000千瓦" in request.messages[-1]["content"]:
+            return written_in_reply(request) or _PARK_MISREAD
+        return _PARK_MISREAD
+
+    fake = FakeBackend(responder=respond)
+    article = article_from_text(_PARK, name="t")
+    options = PipelineOptions(mode="paragraphs")
+    return translate(article, fake, model="fake", options=options), fake
+
+
 def test_a_figure_still_missing_is_translated_again_written_in_english() -> None:
     """Seen on WMT21 with the local model: 82万千瓦 written "82 megawatts" through the re-ask and
     the samples. The source with the figure written as English writes it (820,000千瓦) is
     translated once more, and that translation is kept."""
-    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
-
-    def misreads(request: Request) -> str:
-        if "820,000千瓦" in request.messages[-1]["content"]:
-            return "The park hosts 38 projects with 820,000 kilowatts installed."
-        return "The park hosts 38 projects with 82 megawatts installed."
-
-    fake = FakeBackend(responder=misreads)
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert (
-        result.paragraphs[0].text == "The park hosts 38 projects with 820,000 kilowatts installed."
-    )
+    result, _ = _translate_park(lambda request: _PARK_RIGHT)
+    assert result.paragraphs[0].text == _PARK_RIGHT
     assert any("names and figures written in English: 82万 → 820,000" in w for w in result.warnings)
     assert all(c.passed for c in result.checks)
 
 
 def test_when_the_likeliest_reply_to_the_written_in_source_fails_a_sample_is_asked() -> None:
-    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
-
-    def copies_when_sampled(request: Request) -> str:
-        if "820,000千瓦" in request.messages[-1]["content"] and request.seed:
-            return "The park hosts 38 projects with 820,000 kilowatts installed."
-        return "The park hosts 38 projects with 82 megawatts installed."
-
-    fake = FakeBackend(responder=copies_when_sampled)
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
-    assert (
-        result.paragraphs[0].text == "The park hosts 38 projects with 820,000 kilowatts installed."
-    )
+    result, fake = _translate_park(lambda request: _PARK_RIGHT if request.seed else None)
+    assert result.paragraphs[0].text == _PARK_RIGHT
     written = [r.seed for r in fake.history if "820,000千瓦" in r.messages[-1]["content"]]
     assert written == [0, 1]
 
@@ -1144,17 +1148,10 @@ def test_a_translation_with_figures_written_in_that_makes_one_up_is_not_kept() -
     """Seen on WMT21 with the local model: the reply to the source with 820,000 written in
     copied it and added "covering a total area of 1,000 square kilometers", which the source
     never gives. One missing figure is better than one made up."""
-    article = article_from_text("光伏产业园共入驻项目38个，总装机82万千瓦。", name="t")
-
-    def invents(request: Request) -> str:
-        if "820,000千瓦" in request.messages[-1]["content"]:
-            return "The park hosts 38 projects with 820,000 kilowatts, covering 1,000 square km."
-        return "The park hosts 38 projects with 82 megawatts installed."
-
-    fake = FakeBackend(responder=invents)
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    invented = "The park hosts 38 projects with 820,000 kilowatts, covering 1,000 square km."
+    result, fake = _translate_park(lambda request: invented)
     assert any("820,000千瓦" in r.messages[-1]["content"] for r in fake.history)
-    assert result.paragraphs[0].text == "The park hosts 38 projects with 82 megawatts installed."
+    assert result.paragraphs[0].text == _PARK_MISREAD
     assert not any("written in English" in w for w in result.warnings)
 
 

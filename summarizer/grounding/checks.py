@@ -53,6 +53,17 @@ def term_rendered(term: Term, english: str) -> bool:
     return accepted and not wrong_forms_in(term, english)
 
 
+def missing_terms(source: str, english: str, glossary: Glossary) -> list[Term]:
+    """The glossary's names that ``source`` names and ``english`` leaves out in every accepted
+    form; not its places ("US", "U.S.", "America": places have too many right forms to check)."""
+    return [
+        term
+        for term in glossary.terms_in(source)
+        if term.type != "place"
+        and not any(english_pattern(form).search(english) for form in term.english_forms())
+    ]
+
+
 @lru_cache(maxsize=4096)
 def glossary_problems(source: str, english: str, glossary: Glossary) -> tuple[str, ...]:
     """Names whose glossary English is missing from ``english``, or that appear in a wrong form.
@@ -60,17 +71,14 @@ def glossary_problems(source: str, english: str, glossary: Glossary) -> tuple[st
     Cached (the translation step checks each paragraph twice), so it returns a tuple.
     """
     problems: list[str] = []
-    for term in glossary.terms_in(source):
-        if term.type == "place":
-            continue  # "US", "U.S.", "America": places have too many right forms to check
-        if not any(english_pattern(form).search(english) for form in term.english_forms()):
-            # The form the source writes, and what is wrong said plainly: "英伟达/英偉達 should be
-            # rendered as 'NVIDIA'" got back English that still left the name out.
-            written = next((c for c in term.chinese if c in source), term.chinese[0])
-            problems.append(
-                f"{written} should be rendered as {term.english!r}: the source names "
-                f"{term.english} and the English leaves it out"
-            )
+    for term in missing_terms(source, english, glossary):
+        # The form the source writes, and what is wrong said plainly: "英伟达/英偉達 should be
+        # rendered as 'NVIDIA'" got back English that still left the name out.
+        written = next((c for c in term.chinese if c in source), term.chinese[0])
+        problems.append(
+            f"{written} should be rendered as {term.english!r}: the source names "
+            f"{term.english} and the English leaves it out"
+        )
     wrong_forms = glossary.wrong_forms
     if wrong_forms is None or not wrong_forms.search(english):
         return tuple(problems)  # the usual case: no known wrong rendering anywhere

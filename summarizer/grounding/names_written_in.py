@@ -11,8 +11,9 @@ check), the document's people and the places in China.
 
 from __future__ import annotations
 
-from summarizer.grounding.glossary import Glossary, english_pattern
-from summarizer.grounding.people import Person
+from summarizer.grounding.checks import missing_terms
+from summarizer.grounding.glossary import Glossary
+from summarizer.grounding.people import Person, missing_people
 from summarizer.grounding.places import missing_places
 
 
@@ -21,14 +22,11 @@ def missing_names(
 ) -> dict[str, str]:
     """Each name ``source`` writes that ``english`` leaves out, as written → its English."""
     names: dict[str, str] = {}
-    for term in glossary.terms_in(source):
-        if term.type == "place":
-            continue
-        if not any(english_pattern(form).search(english) for form in term.english_forms()):
-            names.update({zh: term.english for zh in term.chinese if zh in source})
-    for person in people:
-        if person.chinese in source and not english_pattern(person.english).search(english):
-            names[person.chinese] = person.english
+    for term in missing_terms(source, english, glossary):
+        names.update({zh: term.english for zh in term.chinese if zh in source})
+    for person in missing_people(source, english, people):
+        written = person.chinese if person.chinese in source else person.simplified
+        names[written] = person.english
     for place in missing_places(source, english, glossary):
         names[place.chinese] = place.english
     return names

@@ -3,7 +3,7 @@ so a translation or a summary can be checked against its source.
 
 ``26.8万`` is 268,000, ``1.5万亿`` and ``一万五千亿`` are 1.5 trillion, ``25%``, ``百分之25`` and
 ``百分之二十五`` are ``25 percent``, ``三成`` is 30 percent, ``25个百分点`` is ``25 percentage
-points``, ``2026年1月13日`` is ``January 13, 2026``, and ``Ⅲ级`` is "Level III" is 3. Chinese
+points``, ``2026年1月13日`` is ``January 13, 2026``, and ``Ⅲ级`` and "Level III" are 3. Chinese
 numerals go through cn2an."""
 
 from __future__ import annotations

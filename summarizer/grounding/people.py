@@ -246,12 +246,20 @@ def enforce_people(source: str, english: str, people: tuple[Person, ...]) -> tup
     """``english`` with every other rendering of a person in ``source`` (Zhang Ji Ke, Jike Zhang)
     replaced by the table's one form, and a problem for each person it does not name at all (a
     name the model translated as words, such as 高 rendered as "high")."""
-    problems: list[str] = []
     for person in people:
-        if person.chinese not in source and person.simplified not in source:
-            continue
-        for variant in person_variants(person):
-            english = english_pattern(variant).sub(person.english, english)
-        if not english_pattern(person.english).search(english):
-            problems.append(f"{person.chinese} is not named as {person.english}")
-    return english, problems
+        if person.chinese in source or person.simplified in source:
+            for variant in person_variants(person):
+                english = english_pattern(variant).sub(person.english, english)
+    missing = missing_people(source, english, people)
+    return english, [f"{person.chinese} is not named as {person.english}" for person in missing]
+
+
+def missing_people(source: str, english: str, people: tuple[Person, ...]) -> list[Person]:
+    """The people of ``people`` that ``source`` names and ``english`` does not name as the
+    table writes them."""
+    return [
+        person
+        for person in people
+        if (person.chinese in source or person.simplified in source)
+        and not english_pattern(person.english).search(english)
+    ]

@@ -262,6 +262,8 @@ def _written_in(
     if not names and not figures:
         return english
     written_text = with_names_written_in(text, names)
+    problems_now = len(paragraph_problems(source, english, glossary, people))
+    invented_now = set(invented_figures(source, english))
     for seed in range(WRITTEN_IN_SAMPLES + 1):
         log.reasks += 1
         candidate = translate_written(written_text, seed)
@@ -272,10 +274,9 @@ def _written_in(
             key, source, _fix_by_code(key, source, candidate, document, fixes), fixes
         )
         if (
-            len(paragraph_problems(source, candidate, glossary, people))
-            < len(paragraph_problems(source, english, glossary, people))
+            len(paragraph_problems(source, candidate, glossary, people)) < problems_now
             and chinese_left(candidate) <= chinese_left(english)
-            and set(invented_figures(source, candidate)) <= set(invented_figures(source, english))
+            and set(invented_figures(source, candidate)) <= invented_now
         ):
             log.number_fixes += fixes.number_fixes
             log.spliced += fixes.spliced
