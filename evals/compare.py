@@ -13,7 +13,7 @@ import numpy as np
 
 from evals.metrics import SEED_LABELS, numbers_kept, stance_scores
 from evals.report import Run
-from evals.scoring import budgeted_key_points
+from evals.scoring import budgeted_key_points, headline_rouge_l
 from evals.stats import Difference, paired_corpus_test, paired_permutation
 
 
@@ -85,6 +85,15 @@ def _summary(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Differe
                     name, [a[index] for a, _ in scored], [b[index] for _, b in scored]
                 )
             )
+    headlines = [(headline_rouge_l(left), headline_rouge_l(right)) for left, right in pairs]
+    if all(a is not None and b is not None for a, b in headlines) and headlines:
+        differences.append(
+            paired_permutation(
+                "headline ROUGE-L",
+                [a or 0.0 for a, _ in headlines],
+                [b or 0.0 for _, b in headlines],
+            )
+        )
     return differences
 
 

@@ -17,6 +17,7 @@ METRICS = [
     ("number_preservation", "numbers kept", "translation"),
     ("no_chinese_left", "no Chinese left", "translation"),
     ("rouge_l", "ROUGE-L", "summary"),
+    ("headline_rouge_l", "headline ROUGE-L", "summary"),
     ("key_point_recall", "key-point recall", "summary"),
     ("key_point_recall_budget", "key-point recall, first 7 points", "summary"),
     ("key_point_precision", "key-point precision, first 7 points", "summary"),

@@ -19,6 +19,7 @@ from evals.metrics import (
     key_point_recall,
     majority_label,
     numbers_kept,
+    rouge_l,
     stance_scores,
 )
 from evals.stats import Estimate, corpus_ci, mean_ci, paired_ci
@@ -85,6 +86,15 @@ def budgeted_key_points(record: dict[str, Any]) -> tuple[float, float] | None:
     )
 
 
+def headline_rouge_l(record: dict[str, Any]) -> float | None:
+    """ROUGE-L of one summary's headline against the hand-written one, from the stored output
+    and reference (so a rescore gives it to earlier runs); a failed summary scores zero."""
+    reference = (record.get("reference") or {}).get("headline")
+    if not reference:
+        return None
+    return rouge_l(str((record.get("output") or {}).get("headline") or ""), reference)
+
+
 def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
     scores = {}
     for key in ("rouge_l", "key_point_recall", "entity_name_accuracy", "figure_faithfulness"):
@@ -95,6 +105,9 @@ def summary_scores(records: list[dict[str, Any]]) -> dict[str, Any]:
     if budgeted:
         scores["key_point_recall_budget"] = _metric(mean_ci([r for r, _ in budgeted]), "document")
         scores["key_point_precision"] = _metric(mean_ci([p for _, p in budgeted]), "document")
+    headlines = [h for h in map(headline_rouge_l, records) if h is not None]
+    if headlines:
+        scores["headline_rouge_l"] = _metric(mean_ci(headlines), "document")
     return scores
 
 

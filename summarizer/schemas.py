@@ -198,6 +198,13 @@ DANGLING_WORDS = frozenset(
         "but",
         "with",
         "for",
+        "toward",
+        "towards",
+        "into",
+        "about",
+        "against",
+        "between",
+        "through",
         "in",
         "on",
         "by",
@@ -236,15 +243,17 @@ def _whole_headline(value: str) -> str:
 
 
 class OverviewDraft(StrictModel):
-    """The summary call of summarize@v2 and @v3: key points are chosen apart, by sentence id."""
+    """The summary call of summarize@v2 to @v4: key points are chosen apart, by sentence id.
+    The fields come in the order a grammar makes the model write them: the genre and the TL;DR
+    before the headline (summarize@v4), so the headline condenses what is already written."""
 
     # Generous caps (a grammar cuts text at its cap): length is asked for in the prompt and
     # checked here, and a sentence cut off is re-asked, never shipped.
-    headline: str = Field(min_length=1, max_length=160)
+    genre: Genre
     tldr: str = Field(min_length=1, max_length=700)
+    headline: str = Field(min_length=1, max_length=160)
     entities: list[EntityDraft] = Field(max_length=12)
     figures: list[FigureDraft] = Field(max_length=8)
-    genre: Genre
     outlet: str | None
 
     @field_validator("headline")

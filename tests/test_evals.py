@@ -164,6 +164,8 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
     assert pipeline["chrf_pp"]["level"] == "segment" and pipeline["chrf_pp"]["n"] == 40
     assert pipeline["key_point_recall"]["level"] == "document"
     assert pipeline["key_point_precision"]["n"] == pipeline["key_point_recall_budget"]["n"] == 5
+    assert pipeline["headline_rouge_l"]["n"] == 5
+    assert 0.0 < pipeline["headline_rouge_l"]["value"] < 1.0
     low, value, high = (pipeline["chrf_pp"][k] for k in ("low", "value", "high"))
     assert low <= value <= high and low < high
     # The fake always answers "neutral"; the seeds' majority class is "critical" (4 of 6).
@@ -269,6 +271,9 @@ def test_compare_says_which_differences_are_real(tmp_path: Path) -> None:
     numbers = next(line for line in broken.stdout.splitlines() if "| numbers kept |" in line)
     cells = [cell.strip() for cell in numbers.split("|")]
     assert cells[3] == "11" and float(cells[4]) > 0 and cells[5] == "0.000"
+    # A failed brief has no headline: it scores zero against the hand-written one.
+    headline = next(line for line in broken.stdout.splitlines() if "| headline ROUGE-L |" in line)
+    assert "| 5 |" in headline and "0.000" in headline
     missing = cli("eval", "compare", str(run), "--a", "nope · pipeline", "--b", "fake · naive")
     assert missing.returncode == 2 and "no system" in missing.stderr
 

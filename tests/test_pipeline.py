@@ -16,7 +16,7 @@ from summarizer.grounding.opinion import attributed, rank_opinions, reads_as_new
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.render import brief_markdown
-from summarizer.schemas import Article, Translation
+from summarizer.schemas import Article, OverviewDraft, Translation
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
@@ -290,6 +290,22 @@ def test_a_headline_cut_off_mid_phrase_is_asked_again() -> None:
     )
     assert summary.headline == "China curbs Nvidia H20 purchases"
     assert "stops mid-phrase at 'the'" in fake.history[1].messages[-1]["content"]
+
+
+def test_the_summary_draft_writes_its_genre_and_tldr_before_its_headline() -> None:
+    # A grammar makes the model write the fields in the schema's order: the headline condenses
+    # a TL;DR already written (summarize@v4), and a cut-off "towards" is caught like "the".
+    fields = list(OverviewDraft.model_json_schema()["properties"])
+    assert fields.index("genre") < fields.index("tldr") < fields.index("headline")
+    article = load_article(seed("004"))
+    cut = _summary_reply(headline="China's move is seen as a significant step towards")
+    fake = _summary_backend(cut, _summary_reply())
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    assert summary.headline == "China curbs Nvidia H20 purchases"
+    assert "stops mid-phrase at 'towards'" in fake.history[1].messages[-1]["content"]
+    assert fake.history[0].messages[-1]["content"].count("say what the author argues") == 2
 
 
 def test_a_question_headline_is_replaced_by_the_tldrs_claim_without_a_reask() -> None:
