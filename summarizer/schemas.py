@@ -243,9 +243,9 @@ def _whole_headline(value: str) -> str:
 
 
 class OverviewDraft(StrictModel):
-    """The summary call of summarize@v2 to @v4: key points are chosen apart, by sentence id.
+    """The summary call of summarize@v2, @v3 and @v5: key points are chosen apart, by sentence id.
     The fields come in the order a grammar makes the model write them: the genre and the TL;DR
-    before the headline (summarize@v4), so the headline condenses what is already written."""
+    before the headline (summarize@v5), so the headline condenses what is already written."""
 
     # Generous caps (a grammar cuts text at its cap): length is asked for in the prompt and
     # checked here, and a sentence cut off is re-asked, never shipped.

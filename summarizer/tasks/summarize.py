@@ -37,7 +37,7 @@ from summarizer.tasks.overview_repair import headline_statement, repair_overview
 from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
 
 MAX_ARTICLE_TOKENS = 5000
-SUMMARY_PROMPT_VERSION = 4
+SUMMARY_PROMPT_VERSION = 5
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
 MIN_KEY_POINT_WORDS = 8
