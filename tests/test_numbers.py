@@ -271,6 +271,9 @@ def test_a_month_without_its_day_takes_in(english: str, expected: str) -> None:
         ("水质已经100%达到Ⅳ类标准。", "100% of the water meets the Class IV standard.", []),
         ("水质已经100%达到Ⅳ类标准。", "The water meets the standard.", ["4", "100%"]),
         ("启动防汛Ⅳ级应急响应。", "It started a level 4 emergency response.", []),
+        # WMT21 1139: the numeral before its ranking word.
+        ("启动防汛Ⅳ级应急响应。", "It initiated a flood IV-level emergency response.", []),
+        ("启动防汛Ⅳ级应急响应。", "It initiated a flood III-level emergency response.", ["4"]),
     ],
 )
 def test_roman_numerals_are_read_as_the_grades_they_are(
@@ -285,4 +288,10 @@ def test_a_latin_letter_is_a_numeral_only_after_a_ranking_word() -> None:
     )
     assert arabic_numerals("the class of 2020, level ground, Level XII") == (
         "the class of 2020, level ground, Level 12"
+    )
+    assert arabic_numerals("a IV-level response, III class water, I-level") == (
+        "a 4-level response, 3 class water, 1-level"
+    )
+    assert arabic_numerals("I level with you; the level; iv-level; Mix level") == (
+        "I level with you; the level; iv-level; Mix level"
     )
