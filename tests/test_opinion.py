@@ -39,6 +39,29 @@ def test_someone_elses_words_weigh_less_than_the_same_words_unattributed() -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("aside", "manner"),
+    [
+        # Seed 000's English: 明确 rendered "clearly" reports how customs acted.
+        (
+            "Clearly, customs issued a notice to stop the chips.",
+            "A few hours later, customs clearly issued a notice to stop the chips.",
+        ),
+        (
+            "The notice is clearly a warning to Washington.",
+            "The notice clearly stipulates that the chips may not enter.",
+        ),
+        (
+            "This clearly shows who holds the cards.",
+            "The rules clearly list who holds the licences.",
+        ),
+    ],
+)
+def test_clearly_judges_as_an_aside_not_as_the_manner_of_a_verb(aside: str, manner: str) -> None:
+    assert opinion_score(aside) > opinion_score(manner) + 0.4
+    assert opinion_score(manner) < 0.5
+
+
 def test_the_shortlist_is_strongest_first_and_leaves_reports_out() -> None:
     sentences = [*REPORTS[:2], OPINIONS[0], REPORTS[2], OPINIONS[1], REPORTS[3], OPINIONS[3]]
     ranked = rank_opinions(sentences, limit=8)

@@ -19,11 +19,19 @@ from functools import cache
 from typing import Any
 
 _VERDICT = re.compile(
-    r"\b(in short|in other words|in fact|in essence|in reality|essentially|obviously|clearly|"
+    r"\b(in short|in other words|in fact|in essence|in reality|essentially|obviously|"
     r"undoubtedly|no doubt|of course|it should be noted|it is worth noting|it must be said|"
     r"the (truth|fact|reality) is|to put it (bluntly|simply)|simply put|so-called|"
     r"nothing but|nothing more than|merely|typical|not only|not just|not merely|"
     r"therefore|thus|hence|this (shows|means|proves|reveals)|which (shows|means|proves))\b",
+    re.IGNORECASE,
+)
+# "Clearly" judges only as the author's aside ("Clearly, ...", "is clearly", "clearly shows"):
+# before another verb it is manner, and in English from Chinese news usually 明确, explicitly
+# ("customs clearly issued a notice", "the rules clearly stipulate").
+_CLEARLY_VERDICT = re.compile(
+    r"(?:^|[.;:!?]\s*)clearly\b|\b(?:is|are|was|were|be|been)\s+clearly\b|"
+    r"\bclearly\s+(?:shows?|showed|demonstrates?|proves?|reveals?|means)\b",
     re.IGNORECASE,
 )
 # What should be done, said by the author. A bare "must" or "cannot" is left out: news about
@@ -62,7 +70,8 @@ def opinion_score(sentence: str) -> float:
     # One mild word ("approved", "support") is common in plain reports: only more counts.
     feeling = abs(float(_sentiment().polarity_scores(sentence)["compound"]))
     score = max(0.0, feeling - MILD_FEELING)
-    score += 0.6 * min(2, len(_VERDICT.findall(sentence)))
+    verdicts = len(_VERDICT.findall(sentence)) + len(_CLEARLY_VERDICT.findall(sentence))
+    score += 0.6 * min(2, verdicts)
     score += 0.4 * min(2, len(_OUGHT.findall(sentence)))
     if sentence.rstrip().endswith(("!", "?", "！", "？")):
         score += 0.4
