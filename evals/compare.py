@@ -86,7 +86,7 @@ def _summary(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Differe
                 )
             )
     headlines = [(headline_rouge_l(left), headline_rouge_l(right)) for left, right in pairs]
-    if all(a is not None and b is not None for a, b in headlines) and headlines:
+    if headlines and all(a is not None and b is not None for a, b in headlines):
         differences.append(
             paired_permutation(
                 "headline ROUGE-L",

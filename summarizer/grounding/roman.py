@@ -1,7 +1,7 @@
 """Roman numerals as the figures they are: Chinese news grades warnings and water quality with
 the Unicode numerals Ⅰ to Ⅻ (江河洪水Ⅲ级预警, Ⅳ类标准), and English writes the same grade
-"Level III" or "Class IV" (or "a IV-level response"). The number check reads both as 3 and 4 once this has rewritten them
-in Arabic digits."""
+"Level III" or "Class IV" (or "a IV-level response"). The number check reads both as 3 and 4
+once this has rewritten them in Arabic digits."""
 
 from __future__ import annotations
 
