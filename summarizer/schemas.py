@@ -185,53 +185,12 @@ HEADLINE_MAX_WORDS = 15
 TLDR_MAX_WORDS = 60
 SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 # A headline ending in one of these was cut off ("US lets Nvidia sell H200 chips to").
-DANGLING_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "from",
-        "and",
-        "or",
-        "but",
-        "with",
-        "for",
-        "toward",
-        "towards",
-        "into",
-        "about",
-        "against",
-        "between",
-        "through",
-        "in",
-        "on",
-        "by",
-        "at",
-        "as",
-        "that",
-        "which",
-        "who",
-        "than",
-        "because",
-        "while",
-        "if",
-        "after",
-        "before",
-        "its",
-        "their",
-        "his",
-        "her",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "will",
-        "would",
-    ]
+_DANGLING = (
+    "a an the of to from and or but with for toward towards into about against between through "
+    "in on by at as that which who than because while if after before its their his her "
+    "is are was were be will would"
 )
+DANGLING_WORDS = frozenset(_DANGLING.split())
 
 
 def _whole_headline(value: str) -> str:
