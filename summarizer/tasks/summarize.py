@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary, Term
@@ -15,12 +13,10 @@ from summarizer.grounding.people import document_people
 from summarizer.grounding.places import places_in
 from summarizer.grounding.quantity_format import format_quantity, notable_quantity
 from summarizer.ingest import estimate_tokens
-from summarizer.ingest.injection import WITHHELD
 from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.schemas import (
     Article,
-    CallRecord,
     Check,
     Entity,
     Figure,
@@ -28,24 +24,19 @@ from summarizer.schemas import (
     OverviewDraft,
     Paragraph,
     RunMeta,
-    SentenceChoiceDraft,
     Summary,
 )
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.common import prompt_paragraphs
+from summarizer.tasks.keypoints import key_points as select_key_points
 from summarizer.tasks.overview_repair import headline_statement, repair_overview, trim_tldr
-from summarizer.tasks.sentences import NumberedSentence, ReadingView, check_ids, chosen
+from summarizer.tasks.sentences import ReadingView
 
 MAX_ARTICLE_TOKENS = 5000
 SUMMARY_PROMPT_VERSION = 5
-MAX_KEY_POINTS = 6
-MIN_KEY_POINTS = 3
-MIN_KEY_POINT_WORDS = 8
 MAX_ENTITIES = 15
 MAX_FIGURES = 8
 MIN_FIGURES = 3
-KEY_POINTS_PROMPT_VERSION = 3
-KEY_POINT_PARTS = 3
 
 
 def fit_paragraphs(
@@ -256,81 +247,6 @@ def _outlet(model_outlet: str | None, article: Article) -> str | None:
     return None
 
 
-def _parts(sentences: list[NumberedSentence]) -> list[list[NumberedSentence]]:
-    """The article in ``KEY_POINT_PARTS`` consecutive parts of about equal length, or whole when
-    short: key sentences are then chosen in every part, not only from the lead."""
-    if len(sentences) < 4 * KEY_POINT_PARTS:
-        return [sentences]
-    size = -(-len(sentences) // KEY_POINT_PARTS)
-    return [sentences[i : i + size] for i in range(0, len(sentences), size)]
-
-
-def _ids_in(part: list[NumberedSentence], wanted: int) -> Callable[[SentenceChoiceDraft], None]:
-    known = check_ids(part, wanted)
-    return lambda draft: known(draft.sentences)
-
-
-def _key_points(
-    view: ReadingView, backend: Backend, model: str, max_reasks: int
-) -> tuple[list[KeyPoint], list[CallRecord], int]:
-    """The model picks key sentences by id, a few in each part of the article; their text is
-    copied verbatim, so a key point is always a whole sentence, with the paragraph it comes from.
-    Every call shows the whole article (the shared reading view) and names the part's range.
-
-    Measured on the seeds with the local model: asked once for the whole article, it picked the
-    lead sentences (key-point recall 0.20 against the naive prompt's 0.31).
-    """
-    sentences = view.sentences
-    parts = _parts(sentences)
-    # Asked for two per part (or four of a short article); at least one per part (three of a
-    # short one) is accepted, so a whole brief never fails on one missing pick.
-    count, least = (2, 1) if len(parts) > 1 else (min(4, len(sentences)), min(3, len(sentences)))
-    calls: list[CallRecord] = []
-    reasks = 0
-    picked: list[NumberedSentence] = []
-    for number, part in enumerate(parts, start=1):
-        wanted = min(count, len(part))
-        prompt = render(
-            "keypoints",
-            version=KEY_POINTS_PROMPT_VERSION,
-            count=wanted,
-            part=number,
-            parts=len(parts),
-            first=part[0].id,
-            last=part[-1].id,
-            **view.template_variables(),
-        )
-        result = complete_structured(
-            backend,
-            prompt,
-            SentenceChoiceDraft,
-            model=model,
-            max_reasks=max_reasks,
-            max_tokens=16 * wanted + 16,
-            validate=_ids_in(part, min(least, wanted)),
-        )
-        calls += result.calls
-        reasks += result.reasks
-        picked += chosen(result.value.sentences[: wanted + 1], part)
-    order = {s.id: i for i, s in enumerate(sentences)}
-    usable = [
-        s
-        for s in sorted(dict.fromkeys(picked), key=lambda s: order[s.id])
-        if WITHHELD not in s.text  # the marker of a withheld sentence is no key point
-    ]
-    # A short sentence or a question carries no fact on its own ("The statement was incomplete.",
-    # "Why does the US take a cut?"): dropped, unless that would leave fewer than three points.
-    stated = [s for s in usable if _states_something(s.plain)]
-    kept = stated if len(stated) >= MIN_KEY_POINTS else usable
-    points = [KeyPoint(text=s.plain, paragraphs=[s.paragraph]) for s in kept]
-    return points[:MAX_KEY_POINTS], calls, reasks
-
-
-def _states_something(sentence: str) -> bool:
-    text = sentence.strip().rstrip("\"'”’)")
-    return len(text.split()) >= MIN_KEY_POINT_WORDS and not text.endswith(("?", "？"))
-
-
 def summarize(
     article: Article,
     english: list[Paragraph],
@@ -372,7 +288,7 @@ def summarize(
     warnings += [f"summary: {note}" for note in result.repairs]
     headline, note = headline_statement(draft.headline.strip(), draft.tldr)
     warnings += [f"summary: {note}"] if note else []
-    key_points, point_calls, point_reasks = _key_points(view, backend, model, max_reasks)
+    key_points, point_calls, point_reasks = select_key_points(view, backend, model, max_reasks)
     figures, figure_problems = _grounded_figures(draft, article, english)
     figures += _key_point_figures(key_points, figures)
     checks = [
