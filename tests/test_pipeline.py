@@ -272,6 +272,28 @@ def test_summary_checks_drop_invented_figures_and_key_points_are_sentences() -> 
         assert point.text[-1] in '.!?"”’)'
 
 
+def test_key_points_are_picked_among_the_sentences_that_state_the_most_facts() -> None:
+    """seed 001 opens with a slogan the local model picked as a key point; code offers each
+    part's four sentences with the most names and figures, and a pick outside them is asked
+    again."""
+    article = load_article(seed("001"))
+    numbered = _numbered(article)
+    slogan = next(k for k, s in numbered.items() if s.plain.startswith("One sentence:"))
+    fake = _summary_backend(_summary_reply(), first_pick=_pick(slogan))
+    summary = summarize(
+        article, article.paragraphs, fake, model="fake", glossary=builtin_glossary()
+    )
+    requests = [r for r in fake.history if r.prompt.startswith("keypoints@")]
+    assert "use ids among" in requests[1].messages[-1]["content"]  # the re-ask of the slogan
+    offers = [r.schema["properties"]["sentences"]["items"]["enum"] for r in requests]
+    for request, offered in zip(requests, offers, strict=True):
+        assert len(offered) == 4 and slogan not in offered
+        listed = f"These sentences state the most facts: {', '.join(offered)}."
+        assert listed in request.messages[1]["content"]
+    allowed = {numbered[i].plain for offered in offers for i in offered}
+    assert len(summary.key_points) == 6 and all(p.text in allowed for p in summary.key_points)
+
+
 def test_a_tldr_cut_off_mid_sentence_is_asked_again() -> None:
     article = load_article(seed("004"))
     cut = _summary_reply(tldr="Beijing discouraged purchases of the H20 after remarks by the")
@@ -635,6 +657,26 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     assert added and all((f.measures, f.paragraph) in points for f in added)
     assert {f.found_by for f in added} == {"code"} and summary.figures[0].found_by == "model"
     assert len(summary.figures) <= 8
+
+
+def test_a_figure_the_model_named_is_not_added_again_from_a_key_point() -> None:
+    article = article_from_text(
+        "Washington will take a 25% commission on every H200 chip that Nvidia sells in China.\n\n"
+        "Nvidia said on Monday that it will pay the 25% fee on its H200 sales from next year.\n\n"
+        "Beijing asked Alibaba and ByteDance to order 50% fewer chips in 2026, Reuters said.",
+        name="t",
+    )
+    figures = [{"value": "25%", "measures": "commission", "paragraph": "p1"}]
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=figures)),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert [p.paragraphs[0] for p in summary.key_points] == ["p1", "p2", "p3"]
+    values = [f.value for f in summary.figures]
+    assert values.count("25%") == 1 and "50%" in values
 
 
 def test_a_figure_whose_measure_names_only_its_kind_gets_its_sentence() -> None:

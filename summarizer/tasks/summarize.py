@@ -211,13 +211,14 @@ def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[F
     often names none): each with the sentence that states it, so what it measures is in view."""
     if len(have) >= MIN_FIGURES:
         return []
-    taken = {(f.paragraph, q) for f in have for q in extract_quantities(f.value, words=True)}
+    # A figure is listed once: the 25% fee the model named in p5 is not listed again for p18.
+    taken = {q for f in have for q in extract_quantities(f.value, words=True)}
     found: list[Figure] = []
     for point in key_points:
         for quantity in sorted(extract_quantities(point.text)):
             home = point.paragraphs[0]
-            if notable_quantity(quantity) and (home, quantity) not in taken:
-                taken.add((home, quantity))
+            if notable_quantity(quantity) and quantity not in taken:
+                taken.add(quantity)
                 found.append(
                     Figure(
                         value=format_quantity(quantity),
