@@ -37,9 +37,7 @@ CASES = {
     "stance_evidence": dict(
         side="against", maximum=3, target="US export controls", candidates=["s2", "s1"], **VIEW
     ),
-    "keypoints": dict(
-        count=1, part=2, parts=2, first="s2", last="s2", candidates=["s2"], **VIEW
-    ),
+    "keypoints": dict(count=1, part=2, parts=2, first="s2", last="s2", candidates=["s2"], **VIEW),
     "translate_span": dict(span="利益"),
     "critique": dict(
         glossary=[],
