@@ -223,6 +223,7 @@ def stance_record(ctx: RunContext, ref: StanceRef) -> dict[str, Any]:
             evidence = [e.model_dump() for e in stance.evidence]
             record.update(
                 predicted=stance.label,
+                rationale=stance.rationale,
                 evidence=evidence,
                 evidence_verified=len(stance.evidence) / proposed if proposed else None,
                 target_kept=stance.target == ref.target,

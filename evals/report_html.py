@@ -161,7 +161,11 @@ def _cell(example: dict[str, Any]) -> dict[str, Any]:
             score=1.0 if right else 0.0,
             label=f"{example.get('predicted') or 'no label'} (gold {example['gold']})",
             text="; ".join(quotes),
-            output={"label": example.get("predicted"), "evidence": quotes},
+            output={
+                "label": example.get("predicted"),
+                "rationale": example.get("rationale"),
+                "evidence": quotes,
+            },
             reference={"label": example["gold"], "evidence": example.get("reference_evidence", [])},
             source=example.get("source", ""),
         )

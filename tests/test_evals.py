@@ -176,6 +176,7 @@ def test_run_and_report_two_models(tmp_path: Path) -> None:
         e for e in examples if e["id"] == "injection001" and e["variant"] == "pipeline"
     )
     assert injection["target_kept"] and injection["predicted"] == "neutral"
+    assert injection["rationale"].startswith("[FAKE]")  # what the brief's reader is told
 
     # Rescoring the stored examples gives the same totals (and records that it was done).
     scored = json.loads((run / "run.json").read_text())["totals"]

@@ -12,6 +12,7 @@ from summarizer.structured.parse import extract_json, parse_reply
 from summarizer.structured.reask import complete_structured
 from summarizer.tasks.overview_repair import (
     headline_statement,
+    leading_clause,
     repair_overview,
     shorten_headline,
     stated_headline,
@@ -197,6 +198,29 @@ def test_code_ends_a_whole_sentence_the_model_left_without_a_full_stop() -> None
 )
 def test_with_full_stop(text: str, ended: str) -> None:
     assert with_full_stop(text) == ended
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        (
+            "The article criticizes the decision to approve the sale, arguing that it is "
+            "discriminatory and a strategic balance between",
+            "The article criticizes the decision to approve the sale.",
+        ),
+        # The last clause boundary that leaves a statement wins, not the first.
+        (
+            "The author mocks the controls, calls them a tool of coercion, and warns that the",
+            "The author mocks the controls, calls them a tool of coercion.",
+        ),
+        ("The author says that the; controls are a", ""),  # before the cut: a dangling "the"
+        ("Although the author mocks the controls, she", ""),  # a clause that leans on the next
+        ("Too short, then cut off at the", ""),
+        ("The author mocks the controls without any comma at", ""),
+    ],
+)
+def test_leading_clause(text: str, clause: str) -> None:
+    assert leading_clause(text) == clause
 
 
 def test_what_code_cannot_fix_still_fails() -> None:

@@ -518,6 +518,34 @@ def test_a_rationale_stopped_mid_sentence_keeps_its_whole_sentences() -> None:
     assert stance.rationale == whole and not stance.warnings
 
 
+@pytest.mark.parametrize(
+    ("cut", "shown", "note"),
+    [
+        # The local model opened a quotation, and the JSON grammar ended the string there.
+        (
+            "The article criticizes the US's export controls on AI chips to China, stating "
+            "that the move is ",
+            "The article criticizes the US's export controls on AI chips to China.",
+            "rationale cut by code to its leading clause",
+        ),
+        # Nothing before the cut stands alone: the cut is shown, not hidden.
+        (
+            "Because the article argues that the deal is a",
+            "Because the article argues that the deal is a …",
+            "rationale stopped mid-sentence; marked as cut",
+        ),
+    ],
+)
+def test_a_rationale_cut_inside_its_first_sentence_is_ended_by_code(
+    cut: str, shown: str, note: str
+) -> None:
+    article = load_article(seed("004"))
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral", rationale=cut)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.rationale == shown
+    assert any(w.startswith(f"stance: {note}") for w in stance.warnings)
+
+
 def test_without_a_target_the_model_names_one() -> None:
     article = load_article(seed("002"))
     label = _stance_reply([("q", "p1")], label="supportive", target="Beijing's curbs on H20")

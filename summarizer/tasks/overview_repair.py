@@ -63,6 +63,43 @@ def with_full_stop(text: str, limit: int = TLDR_MAX_WORDS) -> str:
     return text + "."
 
 
+# A clause that opens with one of these leans on the clause after it: no statement alone.
+_SUBORDINATE = frozenset(
+    [
+        "although",
+        "though",
+        "while",
+        "because",
+        "since",
+        "as",
+        "if",
+        "when",
+        "whereas",
+        "despite",
+        "unless",
+        "after",
+        "before",
+    ]
+)
+_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[–—-])\s")
+
+
+def leading_clause(text: str) -> str:
+    """The longest run of leading clauses of ``text``, one sentence that stops midway, that
+    reads as a statement (cut at a comma, semicolon, colon or dash, at least
+    ``MIN_CLAUSE_WORDS`` words, not opening with "although", "because"...), with a full stop;
+    empty when none does. "The article criticizes the controls on AI chips, stating that the
+    move is" gives "The article criticizes the controls on AI chips."."""
+    if _bare(text.split()[0] if text.split() else "") in _SUBORDINATE:
+        return ""
+    for cut in reversed(list(_CLAUSE_END.finditer(text))):
+        clause = text[: cut.start()].strip()
+        words = clause.split()
+        if len(words) >= MIN_CLAUSE_WORDS and _bare(words[-1]) not in DANGLING_WORDS:
+            return clause + "."
+    return ""
+
+
 MIN_STATEMENT_WORDS = 3
 
 

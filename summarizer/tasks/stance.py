@@ -56,6 +56,7 @@ evidence sentence reads as a report (``reads_as_reports``: the injection case). 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from summarizer.backends.base import Backend
@@ -88,7 +89,7 @@ from summarizer.structured.reask import (
     reasks_spent,
 )
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
-from summarizer.tasks.overview_repair import whole_sentences
+from summarizer.tasks.overview_repair import leading_clause, whole_sentences
 from summarizer.tasks.sentences import (
     NumberedSentence,
     ReadingView,
@@ -103,6 +104,7 @@ EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
 RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_set_neutral``)
+_TRAILING_MARKS = re.compile(r"[\s,;:–—-]+$")
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
 
@@ -235,6 +237,23 @@ def _set_neutral(
     return draft.model_copy(update=update), warning
 
 
+def _ended_rationale(rationale: str) -> tuple[str, str]:
+    """A rationale that stops mid-sentence, ended by code, and a note that says how. It stops by
+    the token limit ("…, which is a typical"), or where the model opened a quotation: the JSON
+    grammar reads its '"' as the end of the string ("…, stating that the move is "; two of the
+    four seed commentaries). Only the model's words are kept; a cut nothing ends is shown."""
+    if whole := whole_sentences(rationale, 10**6):
+        return whole, "rationale cut by code to its whole sentences"
+    if clause := leading_clause(rationale):
+        return (
+            clause,
+            f"rationale cut by code to its leading clause (it stopped at {rationale[-30:]!r})",
+        )
+    return _TRAILING_MARKS.sub(
+        "", rationale
+    ) + " …", "rationale stopped mid-sentence; marked as cut"
+
+
 def read_label(
     english: list[Paragraph],
     backend: Backend,
@@ -318,10 +337,9 @@ def label_stance(
             draft, warning = _set_neutral(draft, _REPORT_QUOTES, quotes)
             warnings.append(warning)  # the quotes stay: they show what the article is
     rationale = draft.rationale.strip()
-    if not SENTENCE_END.search(rationale) and (whole := whole_sentences(rationale, 10**6)):
-        # Stopped by the token limit mid-sentence ("…, which is a typical"): its whole sentences.
-        rationale = whole
-        warnings.append("stance: rationale cut by code to its whole sentences")
+    if not SENTENCE_END.search(rationale):
+        rationale, note = _ended_rationale(rationale)
+        warnings.append(f"stance: {note}")
     return Stance(
         # A given target is fixed: the model (or text inside the article) cannot change it.
         target=chosen_target,
