@@ -245,13 +245,10 @@ def _ended_rationale(rationale: str) -> tuple[str, str]:
     if whole := whole_sentences(rationale, 10**6):
         return whole, "rationale cut by code to its whole sentences"
     if clause := leading_clause(rationale):
-        return (
-            clause,
-            f"rationale cut by code to its leading clause (it stopped at {rationale[-30:]!r})",
-        )
-    return _TRAILING_MARKS.sub(
-        "", rationale
-    ) + " …", "rationale stopped mid-sentence; marked as cut"
+        tail = " ".join(rationale.split()[-5:])
+        return clause, f"rationale cut by code to its leading clause (it stopped at '…{tail}')"
+    shown = _TRAILING_MARKS.sub("", rationale) + " …"
+    return shown, "rationale stopped mid-sentence; marked as cut"
 
 
 def read_label(
