@@ -53,16 +53,8 @@ def test_ranking_keeps_the_limit_and_breaks_ties_by_position() -> None:
     assert ranked[2] == 0  # the earlier of two equal sentences
 
 
-def test_the_shortlist_never_offers_a_withheld_sentence() -> None:
-    texts = [FACTS[2], f"{WITHHELD} In 2025 Nvidia sold 25% of its H200 chips to China", FACTS[0]]
+def test_the_shortlist_is_in_article_order_and_never_offers_a_withheld_sentence() -> None:
+    texts = [EMPTY[0], FACTS[2], f"{WITHHELD} 2025 Nvidia H200 China US", EMPTY[1], FACTS[0]]
     part = [NumberedSentence(f"s{i}", "p1", text) for i, text in enumerate(texts, start=1)]
-    assert [s.id for s in shortlist(part, 1)] == ["s1", "s3"]
-
-
-def test_the_shortlist_offers_the_author_s_strongest_judgement_in_article_order() -> None:
-    judgement = "In short, this absurd deal is nothing but a humiliating trap for China!"
-    texts = [FACTS[0], FACTS[1], EMPTY[1], judgement, FACTS[2]]
-    part = [NumberedSentence(f"s{i}", "p1", text) for i, text in enumerate(texts, start=1)]
-    assert [s.id for s in shortlist(part, 1)] == ["s1", "s4"]  # the best fact and the verdict
-    plain = [NumberedSentence(f"s{i}", "p1", text) for i, text in enumerate(FACTS, start=1)]
-    assert [s.id for s in shortlist(plain, 1)] == ["s1", "s2"]  # no judgement: facts only
+    offered = shortlist(part, 1)
+    assert [s.id for s in offered] == ["s2", "s5"]

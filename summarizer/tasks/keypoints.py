@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from summarizer.backends.base import Backend
 from summarizer.grounding.informative import rank_facts
-from summarizer.grounding.opinion import opinion_score, rank_opinions
 from summarizer.ingest.injection import WITHHELD
 from summarizer.prompts import render
 from summarizer.schemas import CallRecord, KeyPoint, SentenceChoiceDraft
@@ -30,7 +29,7 @@ from summarizer.tasks.sentences import (
     chosen,
 )
 
-KEY_POINTS_PROMPT_VERSION = 5
+KEY_POINTS_PROMPT_VERSION = 4
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
 MIN_KEY_POINT_WORDS = 8
@@ -48,17 +47,10 @@ def _parts(sentences: list[NumberedSentence]) -> list[list[NumberedSentence]]:
 
 
 def shortlist(part: list[NumberedSentence], wanted: int) -> list[NumberedSentence]:
-    """The sentences of ``part`` offered as key points, in article order: those stating the most
-    facts, and the one that reads most as the author's judgement (the prompt asks for the
-    author's argument too, which seldom names names or figures). A withheld sentence (its text
-    replaced by a marker) is never offered."""
+    """The sentences of ``part`` offered as key points: those stating the most facts, in article
+    order. A withheld sentence (its text replaced by a marker) is never offered."""
     usable = [s for s in part if WITHHELD not in s.text]
-    texts = [s.plain for s in usable]
-    size = SHORTLIST_PER_PICK * wanted
-    top = rank_facts(texts, size)
-    judgement = [i for i in rank_opinions(texts, 1) if opinion_score(texts[i]) > 0]
-    if judgement and judgement[0] not in top and len(top) == size:
-        top = top[:-1] + judgement
+    top = rank_facts([s.plain for s in usable], SHORTLIST_PER_PICK * wanted)
     return [usable[i] for i in sorted(top)]
 
 
