@@ -8,7 +8,10 @@ the lead sentences (key-point recall 0.20 against the naive prompt's 0.31 on the
 Within each part the model picks among the sentences code scores as stating the most facts
 (``grounding.informative``: names and figures), sent as the allowed ids of the reply's schema.
 Free to pick any sentence of the part (keypoints@v3), it picked slogans and sentences that only
-introduce what follows.
+introduce what follows. Offering each part's strongest judgement too (``grounding.opinion``;
+keypoints@v5, twenty-second session, template in evals/runs/argument-shortlist/), since the
+prompt asks for the author's argument as well, lowered key-point recall on the seeds from 0.36
+to 0.33: the model took the judgement sentences, an opening slogan among them.
 """
 
 from __future__ import annotations
