@@ -1087,6 +1087,15 @@ def test_number_slips_are_set_right_by_code_without_a_reask(
         ("利益 and 利益again", "利益", "gain", "gain and gain again"),
         ("美国的套路", "套路", "pattern", "美国的pattern"),
         ("up 25%in 利益", "利益", "profit", "up 25%in profit"),
+        # The model wrote the Chinese comma as its own, unspaced, before what it left.
+        (
+            "source control,综合整治 of rivers",
+            "综合整治",
+            "improvement",
+            "source control, improvement of rivers",
+        ),
+        ("Gree Corp.电器 said", "电器", "Electric", "Gree Corp. Electric said"),
+        ("rose 3.五 points", "五", "5", "rose 3.5 points"),
     ],
 )
 def test_a_spliced_translation_is_spaced_from_the_words_it_touches(

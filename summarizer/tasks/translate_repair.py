@@ -71,10 +71,18 @@ def splice(english: str, span: str, replacement: str) -> str:
     pieces = english.split(span)
     out = pieces[0]
     for after in pieces[1:]:
-        left = " " if _is_word(out[-1:]) and _is_word(replacement[:1]) else ""
+        # After a word, or after punctuation the model wrote for a Chinese mark it kept unspaced
+        # ("control,Improvement", "Corp.Dianqi"); not inside a number ("3." before "5").
+        spaced = _is_word(out[-1:]) or (
+            out[-1:] in _SPACED_AFTER and not (out[-1:] == "." and out[-2:-1].isdigit())
+        )
+        left = " " if spaced and _is_word(replacement[:1]) else ""
         right = " " if _is_word(after[:1]) and _is_word(replacement[-1:]) else ""
         out += left + replacement + right + after
     return out
+
+
+_SPACED_AFTER = frozenset(",;:!?.")
 
 
 def _is_word(character: str) -> bool:
