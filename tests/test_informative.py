@@ -46,6 +46,12 @@ def test_the_sentence_capitalised_first_word_is_no_name() -> None:
     )
 
 
+def test_a_subheading_in_title_case_gets_no_credit_for_its_capitals() -> None:
+    heading = "What The New Export Rules Mean For Nvidia And Its Chinese Customers"
+    assert fact_score(heading) < fact_score(FACTS[2])
+    assert fact_score(heading) == fact_score(heading.lower().capitalize())
+
+
 def test_ranking_keeps_the_limit_and_breaks_ties_by_position() -> None:
     sentences = [EMPTY[1], FACTS[0], EMPTY[1], FACTS[1]]
     ranked = rank_facts(sentences, 3)
