@@ -735,6 +735,24 @@ def test_a_figure_whose_measure_names_only_its_kind_gets_its_sentence() -> None:
     assert [f.measures for f in summary.figures][:1] == ["growth of H200 sales"]
 
 
+def test_a_figure_whose_measure_stops_mid_phrase_gets_its_sentence() -> None:
+    """The local model opened a quotation ("the fee charged on the "H200" sales"), and the JSON
+    grammar ended the string there."""
+    article = article_from_text(
+        "The board met on Monday. Washington takes 25% of the H200 sales, it said.\n\nNo more.",
+        name="t",
+    )
+    figures = [{"value": "25%", "measures": "the fee charged on the ", "paragraph": "p1"}]
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=figures)),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    assert summary.figures[0].measures == "Washington takes 25% of the H200 sales, it said."
+
+
 def test_entity_names_in_parentheses_and_outlet_from_ingest() -> None:
     article = load_article(seed("003"))
     entities = [

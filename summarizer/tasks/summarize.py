@@ -16,6 +16,7 @@ from summarizer.ingest import estimate_tokens
 from summarizer.ingest.sentences import split_sentences
 from summarizer.prompts import render
 from summarizer.schemas import (
+    DANGLING_WORDS,
     Article,
     Check,
     Entity,
@@ -192,7 +193,12 @@ _KINDS_OF_NUMBER = frozenset(
 
 
 def _says_nothing(measures: str, value: str) -> bool:
+    """Whether ``measures`` names only a kind of number, repeats the value, or stops on a word
+    that cannot end it ("the fee charged on the": the local model opened a quotation there,
+    which the JSON grammar took for the end of the string)."""
     words = measures.casefold().strip(" .").removeprefix("the ").split()
+    if words and words[-1].strip("\"'“”‘’,;:") in DANGLING_WORDS:
+        return True
     return not words or all(w in _KINDS_OF_NUMBER for w in words) or measures == value
 
 
