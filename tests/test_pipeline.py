@@ -679,10 +679,12 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     assert model_figures == [("52,000", "p11"), ("31%", "p14")]
     details = next(c.details for c in summary.checks if c.name == "figures_in_source")
     assert any("cited p3 but is in p11" in d for d in details)
-    # The model named two figures: code adds those the key sentences state, each with its sentence.
+    # The model named two figures: code adds those the key sentences state, each with the clause
+    # of its sentence that states it.
     added = summary.figures[2:]
-    points = {(k.text, k.paragraphs[0]) for k in summary.key_points}
-    assert added and all((f.measures, f.paragraph) in points for f in added)
+    points = {k.paragraphs[0]: k.text for k in summary.key_points}
+    assert added and all(f.measures in points[f.paragraph] for f in added)
+    assert all(f.value.replace(",", "") in f.measures.replace(",", "") for f in added)
     assert {f.found_by for f in added} == {"code"} and summary.figures[0].found_by == "model"
     assert len(summary.figures) <= 8
 
@@ -705,6 +707,30 @@ def test_a_figure_the_model_named_is_not_added_again_from_a_key_point() -> None:
     assert [p.paragraphs[0] for p in summary.key_points] == ["p1", "p2", "p3"]
     values = [f.value for f in summary.figures]
     assert values.count("25%") == 1 and "50%" in values
+
+
+def test_figures_code_adds_from_one_key_sentence_each_show_their_own_clause() -> None:
+    sentence = (
+        "On March 3, 2025, the company said it shipped 52,000 units, served more than 290 "
+        "clients and had a gross margin of 50.1%."
+    )
+    article = article_from_text(
+        f"{sentence}\n\nThe board met in Shenzhen on Monday to discuss the results.\n\n"
+        "Analysts at Morgan Stanley said the margin would fall to 45% by 2027.",
+        name="t",
+    )
+    summary = summarize(
+        article,
+        article.paragraphs,
+        _summary_backend(_summary_reply(figures=[])),
+        model="fake",
+        glossary=builtin_glossary(),
+    )
+    measures = {f.value: f.measures for f in summary.figures}
+    assert measures["52,000"] == "the company said it shipped 52,000 units"
+    assert measures["50.1%"] == measures["290"]  # one clause states both
+    assert measures["50.1%"].startswith("served more than 290 clients")
+    assert measures["March 3, 2025"] == sentence  # a date's clause says when, not what
 
 
 def test_a_figure_whose_measure_names_only_its_kind_gets_its_sentence() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from summarizer.backends.base import Backend
 from summarizer.grounding.checks import unsupported_figure
 from summarizer.grounding.glossary import Glossary, Term
@@ -212,9 +214,28 @@ def _stating_sentence(value: str, english: str) -> str | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+")
+MIN_FIGURE_CLAUSE_WORDS = 3
+_LINKING = re.compile(r"^(?:and|but|or|with|while)\s+", re.IGNORECASE)
+
+
+def _stating_clause(quantity: Quantity, sentence: str) -> str:
+    """The clause of ``sentence`` that states an amount or a percentage ("cumulative shipments
+    of 52,000 units", without the "with" or "and" that joined it), so that the figures of one
+    long key sentence do not each repeat all of it; the whole sentence for a date (its clause
+    says when, not what) or when no clause of three words or more states the figure alone."""
+    if quantity.kind != "date":
+        for clause in _CLAUSE_BREAK.split(sentence):
+            words = clause.split()
+            if len(words) >= MIN_FIGURE_CLAUSE_WORDS and quantity in extract_quantities(clause):
+                return _LINKING.sub("", clause.strip().rstrip("."))
+    return sentence
+
+
 def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[Figure]:
     """Figures found by code in the key sentences, when the model named few (the local model
-    often names none): each with the sentence that states it, so what it measures is in view."""
+    often names none): each with the clause or sentence that states it, so what it measures is
+    in view."""
     if len(have) >= MIN_FIGURES:
         return []
     # A figure is listed once: the 25% fee the model named in p5 is not listed again for p18.
@@ -228,7 +249,7 @@ def _key_point_figures(key_points: list[KeyPoint], have: list[Figure]) -> list[F
                 found.append(
                     Figure(
                         value=format_quantity(quantity),
-                        measures=point.text,
+                        measures=_stating_clause(quantity, point.text),
                         paragraph=home,
                         found_by="code",
                     )
