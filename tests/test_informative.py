@@ -40,7 +40,7 @@ def test_a_question_and_a_short_sentence_score_less_than_the_same_facts_stated()
     )
 
 
-def test_the_sentence_capitalised_first_word_is_no_name() -> None:
+def test_a_sentence_s_first_word_is_no_name_for_its_capital() -> None:
     assert fact_score("Beijing moved to curb purchases of the chip after the remarks.") == (
         fact_score("Officials moved to curb purchases of the chip after the remarks.")
     )

@@ -233,7 +233,8 @@ def _summary_backend(*summaries: str, first_pick: str | None = None) -> FakeBack
         if part := _RANGE.search(user):
             first, last = int(part.group(1)), int(part.group(2))
             shown = [i for i in shown if first <= int(i[1:]) <= last]
-        offered = (request.schema or {})["properties"]["sentences"]["items"].get("enum", shown)
+        schema = (request.schema or {}).get("properties", {}).get("sentences", {})
+        offered = schema.get("items", {}).get("enum", shown)  # the shortlist the schema allows
         return json.dumps({"sentences": [i for i in shown if i in offered][-count:]})
 
     return FakeBackend(responder=respond, keep_history=True)
