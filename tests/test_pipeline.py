@@ -16,7 +16,7 @@ from summarizer.grounding.opinion import attributed, rank_opinions, reads_as_new
 from summarizer.ingest import article_from_text, load_article
 from summarizer.ingest.injection import WITHHELD, find_instructions
 from summarizer.render import brief_markdown
-from summarizer.schemas import Article, OverviewDraft, Translation
+from summarizer.schemas import Article, OverviewDraft, Summary, Translation
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
@@ -690,21 +690,23 @@ def test_figures_cited_in_the_wrong_paragraph_are_moved_and_deduplicated() -> No
     assert len(summary.figures) <= 8
 
 
+def _summarize_text(text: str, figures: list[dict[str, str]]) -> Summary:
+    """The summary of an article made of ``text``, the model naming ``figures``."""
+    article = article_from_text(text, name="t")
+    backend = _summary_backend(_summary_reply(figures=figures))
+    return summarize(
+        article, article.paragraphs, backend, model="fake", glossary=builtin_glossary()
+    )
+
+
 def test_a_figure_the_model_named_is_not_added_again_from_a_key_point() -> None:
-    article = article_from_text(
+    text = (
         "Washington will take a 25% commission on every H200 chip that Nvidia sells in China.\n\n"
         "Nvidia said on Monday that it will pay the 25% fee on its H200 sales from next year.\n\n"
-        "Beijing asked Alibaba and ByteDance to order 50% fewer chips in 2026, Reuters said.",
-        name="t",
+        "Beijing asked Alibaba and ByteDance to order 50% fewer chips in 2026, Reuters said."
     )
     figures = [{"value": "25%", "measures": "commission", "paragraph": "p1"}]
-    summary = summarize(
-        article,
-        article.paragraphs,
-        _summary_backend(_summary_reply(figures=figures)),
-        model="fake",
-        glossary=builtin_glossary(),
-    )
+    summary = _summarize_text(text, figures)
     assert [p.paragraphs[0] for p in summary.key_points] == ["p1", "p2", "p3"]
     values = [f.value for f in summary.figures]
     assert values.count("25%") == 1 and "50%" in values
@@ -715,18 +717,11 @@ def test_figures_code_adds_from_one_key_sentence_each_show_their_own_clause() ->
         "On March 3, 2025, the company said it shipped 52,000 units, served more than 290 "
         "clients and had a gross margin of 50.1%."
     )
-    article = article_from_text(
+    text = (
         f"{sentence}\n\nThe board met in Shenzhen on Monday to discuss the results.\n\n"
-        "Analysts at Morgan Stanley said the margin would fall to 45% by 2027.",
-        name="t",
+        "Analysts at Morgan Stanley said the margin would fall to 45% by 2027."
     )
-    summary = summarize(
-        article,
-        article.paragraphs,
-        _summary_backend(_summary_reply(figures=[])),
-        model="fake",
-        glossary=builtin_glossary(),
-    )
+    summary = _summarize_text(text, [])
     measures = {f.value: f.measures for f in summary.figures}
     assert measures["52,000"] == "the company said it shipped 52,000 units"
     assert measures["50.1%"] == measures["290"]  # one clause states both
@@ -735,48 +730,24 @@ def test_figures_code_adds_from_one_key_sentence_each_show_their_own_clause() ->
 
 
 def test_a_figure_whose_measure_names_only_its_kind_gets_its_sentence() -> None:
-    article = article_from_text(
-        "The board met on Monday. Sales of the H200 rose 25% last year, it said.\n\nNo more.",
-        name="t",
-    )
+    text = "The board met on Monday. Sales of the H200 rose 25% last year, it said.\n\nNo more."
     figures = [
         {"value": "25%", "measures": "percentage", "paragraph": "p1"},
         {"value": "25%", "measures": "growth of H200 sales", "paragraph": "p1"},
     ]
-    summary = summarize(
-        article,
-        article.paragraphs,
-        _summary_backend(_summary_reply(figures=figures)),
-        model="fake",
-        glossary=builtin_glossary(),
-    )
+    summary = _summarize_text(text, figures)
     measures = [f.measures for f in summary.figures if f.found_by == "model"]
     assert measures == ["Sales of the H200 rose 25% last year, it said."]  # the duplicate dropped
-    summary = summarize(
-        article,
-        article.paragraphs,
-        _summary_backend(_summary_reply(figures=figures[1:])),
-        model="fake",
-        glossary=builtin_glossary(),
-    )
+    summary = _summarize_text(text, figures[1:])
     assert [f.measures for f in summary.figures][:1] == ["growth of H200 sales"]
 
 
 def test_a_figure_whose_measure_stops_mid_phrase_gets_its_sentence() -> None:
     """The local model opened a quotation ("the fee charged on the "H200" sales"), and the JSON
     grammar ended the string there."""
-    article = article_from_text(
-        "The board met on Monday. Washington takes 25% of the H200 sales, it said.\n\nNo more.",
-        name="t",
-    )
+    text = "The board met on Monday. Washington takes 25% of the H200 sales, it said.\n\nNo more."
     figures = [{"value": "25%", "measures": "the fee charged on the ", "paragraph": "p1"}]
-    summary = summarize(
-        article,
-        article.paragraphs,
-        _summary_backend(_summary_reply(figures=figures)),
-        model="fake",
-        glossary=builtin_glossary(),
-    )
+    summary = _summarize_text(text, figures)
     assert summary.figures[0].measures == "Washington takes 25% of the H200 sales, it said."
 
 
