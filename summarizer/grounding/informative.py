@@ -30,10 +30,9 @@ def _names(sentence: str) -> set[str]:
     none in a line written in title case, such as a subheading ("What The H200 Ban Means For
     Nvidia"), where capitals mark no names."""
     words = [w.strip("\"'“”‘’()[],.;:!?") for w in sentence.split()[1:]]
-    capitalised = {w for w in words if w[:1].isupper() and w not in _NOT_NAMES}
     if len(words) >= 3 and sum(w[:1].isupper() for w in words) > len(words) / 2:
         return set()
-    return capitalised
+    return {w for w in words if w[:1].isupper() and w not in _NOT_NAMES}
 
 
 def fact_score(sentence: str) -> float:

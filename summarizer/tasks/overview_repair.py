@@ -100,6 +100,12 @@ def leading_clause(text: str) -> str:
     return ""
 
 
+def marked_cut(text: str) -> str:
+    """``text``, which stops mid-sentence and has nothing whole to keep, shown as cut: without
+    its trailing marks, and with "…"."""
+    return _TRAILING.sub("", text) + " …"
+
+
 MIN_STATEMENT_WORDS = 3
 
 

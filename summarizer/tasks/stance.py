@@ -56,7 +56,6 @@ evidence sentence reads as a report (``reads_as_reports``: the injection case). 
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from summarizer.backends.base import Backend
@@ -89,7 +88,7 @@ from summarizer.structured.reask import (
     reasks_spent,
 )
 from summarizer.tasks.common import embed_safely, prompt_paragraphs
-from summarizer.tasks.overview_repair import leading_clause, whole_sentences
+from summarizer.tasks.overview_repair import leading_clause, marked_cut, whole_sentences
 from summarizer.tasks.sentences import (
     NumberedSentence,
     ReadingView,
@@ -104,7 +103,6 @@ EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
 RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_set_neutral``)
-_TRAILING_MARKS = re.compile(r"[\s,;:–—-]+$")
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
 
@@ -247,8 +245,7 @@ def _ended_rationale(rationale: str) -> tuple[str, str]:
     if clause := leading_clause(rationale):
         tail = " ".join(rationale.split()[-5:])
         return clause, f"rationale cut by code to its leading clause (it stopped at '…{tail}')"
-    shown = _TRAILING_MARKS.sub("", rationale) + " …"
-    return shown, "rationale stopped mid-sentence; marked as cut"
+    return marked_cut(rationale), "rationale stopped mid-sentence; marked as cut"
 
 
 def read_label(
