@@ -64,9 +64,11 @@ except TypeError:  # a commit from before streaming: no on_event
     brief = make_brief(article, backend, **kwargs)
 wall = time.perf_counter() - start
 meta = brief.meta
+read = getattr(get_local_model(model, settings.resolved_cache_dir())._llama,
+               "prompt_tokens_read", None)  # None before the prefix snapshots
 print(json.dumps({"wall_s": wall, "calls": meta.calls, "cached_calls": meta.cached_calls,
                   "reasks": meta.reasks, "prompt_tokens": meta.prompt_tokens,
-                  "completion_tokens": meta.completion_tokens,
+                  "completion_tokens": meta.completion_tokens, "prompt_tokens_read": read,
                   "first_paragraph_s": marks.get("first_paragraph_s", marks.get("first_chunk_s")),
                   "headline": brief.summary.headline}))
 """
@@ -117,12 +119,17 @@ def raw_rates() -> tuple[float, float]:
     return max(reads), max(writes)
 
 
+def _read(result: dict[str, float]) -> str:
+    read = result.get("prompt_tokens_read")
+    return f" ({read:.0f} prompt tokens read, the rest reused)" if read else ""
+
+
 def report(name: str, result: dict[str, float], read: float, write: float) -> float:
     raw = result["prompt_tokens"] / read + result["completion_tokens"] / write
     print(
         f"{name:>9}: {result['wall_s']:6.1f} s wall, {result['calls']:.0f} calls "
         f"({result['reasks']:.0f} re-asks), {result['prompt_tokens']:.0f} prompt + "
-        f"{result['completion_tokens']:.0f} completion tokens, first paragraph "
+        f"{result['completion_tokens']:.0f} completion tokens{_read(result)}, first paragraph "
         f"{result['first_paragraph_s']:.1f} s; raw llama.cpp for those tokens {raw:.1f} s, "
         f"ratio {result['wall_s'] / raw:.2f}"
     )
@@ -131,7 +138,11 @@ def report(name: str, result: dict[str, float], read: float, write: float) -> fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="4d18067", help="git revision to compare with")
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        help="git revision to compare with (repeat for several; default: 4d18067)",
+    )
     parser.add_argument("--article", type=Path, default=ROOT / "examples" / "zh_h200_netease.txt")
     parser.add_argument(
         "--baseline-python",
@@ -141,24 +152,35 @@ def main() -> None:
     args = parser.parse_args()
     read, write = raw_rates()
     print(f"raw llama-cpp-python: reads {read:.0f} prompt tokens/s, writes {write:.1f} tokens/s")
+    baselines = {
+        revision: run_baseline(revision, args.article.resolve(), args.baseline_python)
+        for revision in args.baseline or ["4d18067"]
+    }
+    current = run_brief(ROOT, args.article.resolve())
+    walls = {
+        revision: report(revision, result, read, write) for revision, result in baselines.items()
+    }
+    after = report("current", current, read, write)
+    for revision, before in walls.items():
+        print(f"wall time ratio current/{revision}: {after / before:.2f} (target <= 0.5)")
+
+
+def run_baseline(revision: str, article: Path, python: str) -> dict[str, float]:
+    """The brief at ``revision``, from a temporary git worktree."""
     with tempfile.TemporaryDirectory() as tree:
         worktree = Path(tree) / "baseline"
         subprocess.run(
-            ["git", "worktree", "add", "--detach", str(worktree), args.baseline],
+            ["git", "worktree", "add", "--detach", str(worktree), revision],
             cwd=ROOT,
             check=True,
             capture_output=True,
         )
         try:
-            baseline = run_brief(worktree, args.article.resolve(), args.baseline_python)
+            return run_brief(worktree, article, python)
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False
             )
-    current = run_brief(ROOT, args.article.resolve())
-    before = report(f"baseline {args.baseline}", baseline, read, write)
-    after = report("current", current, read, write)
-    print(f"wall time ratio current/baseline: {after / before:.2f} (target <= 0.5)")
 
 
 if __name__ == "__main__":

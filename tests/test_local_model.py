@@ -141,3 +141,76 @@ def test_schema_replies_match_the_stock_sampler_token_for_token(local_settings: 
     for seed in range(3):
         text, _, _ = local.chat(messages, schema=schema, temperature=0.9, max_tokens=120, seed=seed)
         assert set(json.loads(text)) == {"headline", "stance"}, text
+
+
+def test_a_prompt_starts_from_the_snapshot_of_an_earlier_one(local_settings: Settings) -> None:
+    """Instructed, plain, instructed: the third call shares its system prompt with the first,
+    not with the call just before it. From the first call's snapshot it reads only what differs,
+    and writes the same reply as when it reads its whole prompt."""
+    from summarizer.backends.local import get_local_model
+    from summarizer.backends.prefix_snapshots import PrefixSnapshots
+    from summarizer.prompts import render
+
+    local = get_local_model(MODEL, local_settings.resolved_cache_dir())
+    llama = local._llama
+    instructed = render(
+        "translate_paragraph", glossary=[], context_before="", text=PARAGRAPH, problems=[]
+    )
+    plain = render("translate_plain", version=1, text="中国海关禁止H200芯片入境。")
+    again = render(
+        "translate_paragraph",
+        glossary=[],
+        context_before="",
+        text="特朗普在社交媒体上发文，美国政府将允许英伟达向中国出售H200芯片。",
+        problems=[],
+    )
+
+    def third_reply(snapshots: PrefixSnapshots | None) -> tuple[str, int]:
+        llama.snapshots = snapshots
+        for prompt in (instructed, plain):
+            local.chat(list(prompt.messages), schema=None, temperature=0.0, max_tokens=60, seed=0)
+        before = llama.prompt_tokens_read
+        text, prompt_tokens, _ = local.chat(
+            list(again.messages), schema=None, temperature=0.0, max_tokens=60, seed=0
+        )
+        read = llama.prompt_tokens_read - before
+        assert 0 < read <= prompt_tokens
+        return text, read
+
+    try:
+        whole_text, whole_read = third_reply(None)
+        snapshots = PrefixSnapshots()
+        snapshot_text, snapshot_read = third_reply(snapshots)
+    finally:
+        llama.snapshots = PrefixSnapshots()
+    assert snapshots.restored == 1
+    assert snapshot_text == whole_text and "H200" in snapshot_text
+    # The instructed system prompt is about 180 tokens; the plain call in between shares none.
+    assert snapshot_read < whole_read - 150, (snapshot_read, whole_read)
+
+
+def test_snapshots_keep_to_their_budget(local_settings: Settings) -> None:
+    """Snapshots past the byte budget drop the least recently used; one that begins a newer
+    one is dropped as covered."""
+    from summarizer.backends.local import get_local_model
+    from summarizer.backends.prefix_snapshots import PrefixSnapshots
+
+    local = get_local_model(MODEL, local_settings.resolved_cache_dir())
+    llama = local._llama
+    messages = [
+        [{"role": "user", "content": f"Translate into English: {text}"}]
+        for text in ("你好。", "谢谢。", "再见。")
+    ]
+    snapshots = PrefixSnapshots(budget_bytes=2**40)
+    try:
+        llama.snapshots = snapshots
+        for message in messages:
+            local.chat(message, schema=None, temperature=0.0, max_tokens=8, seed=0)
+        assert len(snapshots) == 3
+        one = max(len(s.state) for s in snapshots._snapshots)
+        snapshots.budget_bytes = 2 * one
+        local.chat(messages[0], schema=None, temperature=0.0, max_tokens=8, seed=0)
+        assert len(snapshots) == 2
+        assert snapshots._snapshots[-1].tokens[: len(llama._input_ids)] == list(llama._input_ids)
+    finally:
+        llama.snapshots = PrefixSnapshots()

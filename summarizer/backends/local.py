@@ -85,10 +85,10 @@ class LocalModel:
 
     def __post_init__(self) -> None:
         # Imported here: llama_cpp is an optional extra and costs a second to load.
-        from summarizer.backends.grammar_sampling import GrammarCheckedLlama
+        from summarizer.backends.prefix_snapshots import SnapshotLlama
 
         self._lock = threading.Lock()
-        self._llama: Any = GrammarCheckedLlama(
+        self._llama: Any = SnapshotLlama(
             model_path=str(self.path),
             n_ctx=self.n_ctx,
             n_threads=self.n_threads or os.cpu_count() or 2,
@@ -114,6 +114,7 @@ class LocalModel:
                 seed=seed,
                 response_format=response_format,
             )
+            self._llama.remember()
         usage = result.get("usage", {})
         text = result["choices"][0]["message"]["content"] or ""
         return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
