@@ -1,6 +1,7 @@
 """Where a cold brief's model time goes, call by call: for each call to the local model, the
 prompt tokens it sends, how many of them llama.cpp had to read (the rest is the prefix it shares
-with the call before, whose KV cache is reused), the tokens it wrote and the seconds it took,
+with the call before, or with an earlier call whose KV snapshot was restored:
+``summarizer.backends.prefix_snapshots``), the tokens it wrote and the seconds it took,
 summed by step.
 
     .venv/bin/python benchmarks/bench_prompt_reads.py [--article PATH] [--calls]
@@ -32,15 +33,6 @@ class CallReads:
     seconds: float
 
 
-def shared_prefix(before: Any, after: Any) -> int:
-    count = 0
-    for a, b in zip(before, after, strict=False):
-        if a != b:
-            break
-        count += 1
-    return count
-
-
 def step_name(messages: list[dict[str, str]]) -> str:
     """The task line of a reading prompt (they share their system prompt), else the first words
     of the system prompt, else of the plain prompt."""
@@ -61,17 +53,15 @@ class RecordingLlama:
         self.calls: list[CallReads] = []
 
     def create_chat_completion(self, messages: list[dict[str, str]], **kwargs: Any) -> Any:
-        before = list(self.llama._input_ids)
+        before = self.llama.prompt_tokens_read
         start = time.perf_counter()
         result = self.llama.create_chat_completion(messages=messages, **kwargs)
         seconds = time.perf_counter() - start
-        sent = int(result["usage"]["prompt_tokens"])
-        reused = min(shared_prefix(before, list(self.llama._input_ids[:sent])), sent - 1)
         self.calls.append(
             CallReads(
                 step_name(messages),
-                sent,
-                sent - reused,
+                int(result["usage"]["prompt_tokens"]),
+                self.llama.prompt_tokens_read - before,
                 int(result["usage"]["completion_tokens"]),
                 seconds,
             )
