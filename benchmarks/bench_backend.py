@@ -25,7 +25,7 @@ ROUNDS = 3
 def main() -> None:
     cache_dir = Settings().resolved_cache_dir()
     local = get_local_model(MODEL, cache_dir)
-    backend = LiteLLMBackend(cache_dir)
+    backend = LiteLLMBackend(cache_dir, MODEL)
     request = Request(model=MODEL, messages=tuple(MESSAGES), max_tokens=MAX_TOKENS)
     backend.complete(request)  # warm up litellm's import and the KV cache for the prompt
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "local/qwen2.5-coder-1.5b"
@@ -33,6 +34,7 @@ TARGET = "US export controls on AI chips to China"
 RUNNER = """
 import json, sys, time
 from pathlib import Path
+from typing import Any
 from summarizer.config import Settings
 from summarizer.factory import make_backend
 from summarizer.ingest import load_article
@@ -100,7 +102,9 @@ def raw_rates() -> tuple[float, float]:
     from summarizer.config import Settings
 
     path = ensure_weights(local_spec(MODEL), Settings().resolved_cache_dir())
-    llama = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=os.cpu_count() or 2, verbose=False)
+    llama: Any = Llama(
+        model_path=str(path), n_ctx=N_CTX, n_threads=os.cpu_count() or 2, verbose=False
+    )
     text = (ROOT / "examples" / "zh_h200_netease.txt").read_text(encoding="utf-8")[:1500]
     tokens = llama.tokenize(text.encode())
     reads, writes = [], []

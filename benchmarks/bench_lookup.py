@@ -58,7 +58,7 @@ def brief_requests(settings: Settings) -> list[Request]:
 def replay(requests: list[Request], model_path: Path, draft: Any) -> tuple[float, list[str], int]:
     from llama_cpp import Llama
 
-    llama = Llama(model_path=str(model_path), n_ctx=N_CTX, draft_model=draft, verbose=False)
+    llama: Any = Llama(model_path=str(model_path), n_ctx=N_CTX, draft_model=draft, verbose=False)
     replies, tokens, spent = [], 0, 0.0
     for request in requests:
         llama.reset()  # every call reads its prompt anew, in both modes

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.backends import local  # noqa: E402
+from summarizer.backends.weights import ensure_weights  # noqa: E402
 from summarizer.config import DEFAULT_MODEL, Settings  # noqa: E402
 from tests.llama_server import SERVED_NAME, LlamaServer  # noqa: E402
 
@@ -82,7 +83,7 @@ def main() -> None:
     usable, reason = local.local_status(DEFAULT_MODEL, cache_dir)
     if not usable:
         sys.exit(f"needs the local model: {reason}")
-    weights = local.ensure_weights(local.local_spec(DEFAULT_MODEL), cache_dir)
+    weights = ensure_weights(local.local_spec(DEFAULT_MODEL), cache_dir)
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         articles = work / "articles"

@@ -69,7 +69,9 @@ class OpenAIStub:
                     else:
                         step = Scripted(text=stub.default)
                 if step.status != 200:
-                    payload = {"error": {"message": f"stub {step.status}", "type": "stub"}}
+                    payload: dict[str, object] = {
+                        "error": {"message": f"stub {step.status}", "type": "stub"}
+                    }
                 else:
                     payload = {
                         "id": "chatcmpl-stub",

@@ -130,7 +130,7 @@ def test_second_identical_run_is_served_from_cache(tmp_path: Path) -> None:
     assert batch(str(tmp_path / "in"), "-o", str(first), "-m", "fake").returncode == 0
     assert batch(str(tmp_path / "in"), "-o", str(second), "-m", "fake").returncode == 0
     metas = [r["brief"]["meta"] for r in records(second)]  # type: ignore[index]
-    assert len(metas) == 20 and all(m["cached_calls"] == m["calls"] > 0 for m in metas)  # type: ignore[index]
+    assert len(metas) == 20 and all(m["cached_calls"] == m["calls"] > 0 for m in metas)
 
 
 def test_bad_articles_become_error_records(tmp_path: Path) -> None:

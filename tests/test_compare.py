@@ -67,14 +67,13 @@ def test_figures_are_aligned_across_languages_by_code() -> None:
     assert result.figures[0].value == "25%"  # stated by the most articles first
     # The same value for different things stays apart: the words around it share nothing.
     other = briefs()
+    assert other[1].translation is not None
     paragraph = (
         other[1]
         .translation.paragraphs[0]
-        .model_copy(  # type: ignore[union-attr]
-            update={"text": "Unemployment among graduates rose to 25% in the spring."}
-        )
+        .model_copy(update={"text": "Unemployment among graduates rose to 25% in the spring."})
     )
-    translation = other[1].translation.model_copy(update={"paragraphs": [paragraph]})  # type: ignore[union-attr]
+    translation = other[1].translation.model_copy(update={"paragraphs": [paragraph]})
     other[1] = other[1].model_copy(update={"translation": translation})
     apart = compare_briefs(other, FakeBackend(responder=demo_reply), model="fake")
     assert [row.stated_in for row in apart.figures if row.value == "25%"] == [

@@ -207,7 +207,7 @@ def test_dask_batch_kill_resume_and_rerun_from_redis(cluster: Cluster, tmp_path:
     rerun = cluster.run(batch_args(cluster, tmp_path / "in", again, model))
     assert rerun.returncode == 0, rerun.stderr
     metas = [r["brief"]["meta"] for r in records(again)]  # type: ignore[index]
-    assert len(metas) == 200 and all(m["calls"] == m["cached_calls"] > 0 for m in metas)  # type: ignore[index]
+    assert len(metas) == 200 and all(m["calls"] == m["cached_calls"] > 0 for m in metas)
 
 
 def test_unreachable_redis_runs_uncached(cluster: Cluster, tmp_path: Path) -> None:

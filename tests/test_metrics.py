@@ -139,10 +139,11 @@ def test_bootstrap_intervals_hold_the_value_and_paired_tests_see_differences() -
     estimate = mean_ci([0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0])
     assert estimate.low is not None and estimate.high is not None
     assert estimate.value == pytest.approx(0.75)
+    assert estimate.value is not None
     assert estimate.low < estimate.value < estimate.high <= 1.0
     assert estimate.n == 8
     chrf = corpus_ci("chrf", ["the cat sat", "a dog ran"], ["the cat sat down", "a dog ran off"])
-    assert chrf.low is not None and chrf.high is not None
+    assert chrf.low is not None and chrf.high is not None and chrf.value is not None
     assert chrf.low <= chrf.value <= chrf.high and chrf.n == 2
     assert paired_permutation("x", [1.0] * 12, [1.0] * 12).p_value == 1.0
     assert paired_permutation("x", [0.0] * 12, [1.0] * 12).real

@@ -66,7 +66,7 @@ def test_extract_json_ignores_braces_inside_strings() -> None:
 
 
 def test_headline_word_limit_is_a_validation_error() -> None:
-    long = {
+    long: dict[str, object] = {
         "headline": " ".join(["word"] * 16),
         "tldr": "x.",
         "entities": [],

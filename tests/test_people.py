@@ -80,7 +80,7 @@ def test_translation_writes_each_person_one_way_across_the_document() -> None:
         "发言人汪文斌表示，中方已经注意到英伟达的有关报道。\n\n汪文斌还说，中方将继续关注。",
         name="t",
     )
-    replies = [
+    replies: list[str | BaseException] = [
         "Spokesman Wang Wen Bin said China had noted NVIDIA reports.",
         "Wenbin Wang also said.",
     ]

@@ -191,7 +191,7 @@ def test_clean_translation_passes_checks() -> None:
 
 
 def _summary_reply(**changes: object) -> str:
-    reply = {
+    reply: dict[str, object] = {
         "headline": "China curbs Nvidia H20 purchases",
         "tldr": "Beijing discouraged purchases after remarks by Lutnick.",
         "entities": [
@@ -286,7 +286,7 @@ def test_key_points_are_picked_among_the_sentences_that_state_the_most_facts() -
     )
     requests = [r for r in fake.history if r.prompt.startswith("keypoints@")]
     assert "use ids among" in requests[1].messages[-1]["content"]  # the re-ask of the slogan
-    offers = [r.schema["properties"]["sentences"]["items"]["enum"] for r in requests]
+    offers = [(r.schema or {})["properties"]["sentences"]["items"]["enum"] for r in requests]
     for request, offered in zip(requests, offers, strict=True):
         assert len(offered) == 4 and slogan not in offered
         listed = f"These sentences state the most facts: {', '.join(offered)}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ PARAGRAPHS = [
 ]
 SENTENCES = number_sentences(PARAGRAPHS)
 VIEW = ReadingView.of(PARAGRAPHS, "A title").template_variables()
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "translate": dict(
         glossary=builtin_glossary().terms_in("英伟达的黄仁勋"),
         context_before="前文。",

@@ -138,4 +138,4 @@ def test_schema_formats_setting_rejects_an_unknown_form() -> None:
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError):
-        Settings(schema_formats={"openai/*": "xml"})  # type: ignore[dict-item]
+        Settings(schema_formats={"openai/*": "xml"})

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.backends import local
+from summarizer.backends.weights import ensure_weights
 from summarizer.config import DEFAULT_MODEL, Settings
 from summarizer.factory import make_backend
 from summarizer.ingest import article_from_text
@@ -40,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     usable, reason = local.local_status(DEFAULT_MODEL, Settings().resolved_cache_dir())
     if not usable:
         pytest.skip(f"local model not usable here: {reason}")
-    weights = local.ensure_weights(local.local_spec(DEFAULT_MODEL), Settings().resolved_cache_dir())
+    weights = ensure_weights(local.local_spec(DEFAULT_MODEL), Settings().resolved_cache_dir())
     allow_loopback()
     log = tmp_path_factory.mktemp("llama-server") / "stderr.log"
     server = LlamaServer(weights, local.N_CTX, os.cpu_count() or 2, log).start()
