@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from summarizer.backends import FakeBackend, Request
-from summarizer.backends.base import Capabilities
 from summarizer.demo import demo_reply
 from summarizer.factory import capabilities_of, make_backend
 from summarizer.grounding.glossary import builtin_glossary
@@ -401,24 +400,6 @@ def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
     texts = {p.id: p.text for p in article.paragraphs}
     assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
     assert stance.target == "US export controls" and not stance.target_inferred
-
-
-def test_a_model_that_picks_the_first_listed_is_not_asked_for_evidence() -> None:
-    """The local model answered "pick the three that show the stance best" with the first three
-    listed, in either order: for such a model code takes the shortlist's first three itself."""
-    article = load_article(seed("002"))
-    sentences = _numbered(article)
-    label = _stance_reply([("an invented quote", "p1")], label="critical")
-    fake = FakeBackend(
-        replies=[label], capabilities=Capabilities(priced=False, picks_first_listed=True)
-    )
-    stance = label_stance(
-        article, article.paragraphs, fake, model="fake", target="US export controls"
-    )
-    assert [r.prompt for r in fake.history] == ["stance@v1"]
-    assert stance.meta.calls == 1 and stance.label == "critical" and stance.supported
-    strongest = _candidates(article)[:3]
-    assert [e.quote for e in stance.evidence] == [sentences[i].plain for i in strongest]
 
 
 def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:

@@ -60,8 +60,6 @@ class Capabilities:
             translation goes one paragraph per plain-text call.
         json_schema: honours a JSON schema in ``response_format`` (constrained output).
         priced: the provider has a price table, so cost can be known.
-        picks_first_listed: measured to answer a "pick the best of these" question with the
-            first ones listed, whatever they say; code then takes them and asks nothing.
     """
 
     in_process: bool = False
@@ -69,7 +67,6 @@ class Capabilities:
     multi_paragraph_json: bool = True
     json_schema: bool = True
     priced: bool = True
-    picks_first_listed: bool = False
 
 
 HOSTED = Capabilities()

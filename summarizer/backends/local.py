@@ -35,10 +35,6 @@ CAPABILITIES = Capabilities(
     multi_paragraph_json=False,
     json_schema=True,
     priced=False,
-    # Asked to pick the three sentences of a shortlist of eight that show the author's stance
-    # best, it took the first three listed on all four seed commentaries, and again with the
-    # same eight listed in article order (twenty-third session): the call chose nothing.
-    picks_first_listed=True,
 )
 
 

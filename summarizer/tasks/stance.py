@@ -150,16 +150,12 @@ def _chosen_evidence(
     max_reasks: int,
 ) -> tuple[list[NumberedSentence], list[CallRecord], int]:
     """The sentences the model picks, by id, as showing the author on the label's side: among
-    those code shortlisted as reading most like the author's judgement. A model that answers
-    with the first ones listed (``Capabilities.picks_first_listed``: the local model) is not
-    asked; code takes the shortlist's first ones, strongest first."""
+    those code shortlisted as reading most like the author's judgement."""
     sentences = view.sentences
     shortlist = [sentences[i] for i in rank_opinions([s.plain for s in sentences], SHORTLIST)]
     candidates = [s.id for s in shortlist]
     if not candidates:
         raise ParseError("the English has no sentence to quote", reason="no sentences")
-    if backend.capabilities.picks_first_listed:  # what the call would have answered
-        return shortlist[:MAX_EVIDENCE], [], 0
     ask = render(
         "stance_evidence",
         version=EVIDENCE_PROMPT_VERSION,
