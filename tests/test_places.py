@@ -44,14 +44,16 @@ def test_places_in_china_are_found_with_their_english(
     [
         ("Chongqing's flood control headquarters issued a warning.", 0),
         ("The Chong Qing flood control headquarters issued a warning.", 0),
-        ("The Huizhou flood control headquarters issued a warning.", 1),
+        ("The Huizhou flood control headquarters issued a warning.", 2),
     ],
 )
 def test_a_place_another_place_stands_in_for_is_a_problem(english: str, problems: int) -> None:
     source = "重庆市防汛抗旱指挥部决定发布江河洪水预警。"
     found = place_problems(source, english, builtin_glossary())
     assert len(found) == problems
-    assert all("重庆市 is the place Chongqing" in problem for problem in found)
+    # Chongqing is missing, and Huizhou is a place the source does not name.
+    assert all("重庆市 is the place Chongqing" in problem for problem in found[:1])
+    assert all("names Huizhou, a place the source does not" in problem for problem in found[1:])
 
 
 def test_a_wrong_place_is_asked_again_with_its_name_given() -> None:
@@ -71,3 +73,52 @@ def test_a_wrong_place_is_asked_again_with_its_name_given() -> None:
     result = translate(article, stubborn, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == wrong
     assert any(w.startswith("p1: place check: 黑龙江") for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "invented"),
+    [
+        # Seen on WMT21 with the local model: a place it knows for a name it could not read.
+        (
+            "范仲淹笔下“沙鸥翔集”的美景在宁夏银川的黄河湿地公园成为了现实。",
+            "The scene has come true in the Qinghai Lake Park in Yinchuan, Ningxia.",
+            ["Qinghai"],
+        ),
+        (
+            "但从1997年起，高安场镇里的居民越来越多。",
+            "Since 1997, the residents of Hangzhou Town have grown in number.",
+            ["Hangzhou"],
+        ),
+        # A source names a place by its name without the suffix, its first character (a railway
+        # of two cities, a city's stock exchange), a province's short name, or 首都 for Beijing.
+        ("全长约18.9千米的郑万高铁小三峡隧道贯通。", "A tunnel of the Zhengzhou-Wanzhou railway opened.", []),
+        ("深交所发布公告。", "The Shenzhen Stock Exchange made an announcement.", []),
+        ("其中万州、云阳等16个区县出现大暴雨。", "Wanzhou and Yunyang saw heavy rain.", []),
+        ("沪深两市成交额超过万亿元。", "Turnover in Shanghai and Shenzhen topped a trillion yuan.", []),
+        ("院子里时常传出悠扬的秦腔。", "Shaanxi opera is often heard from the courtyard.", []),
+        ("首都城市绿化不断升级。", "Greening in Beijing keeps improving.", []),
+        ("新华社北京3月5日电", "BEIJING, March 5 (Xinhua)", []),  # the dateline code writes
+    ],
+)  # fmt: skip
+def test_a_place_the_source_does_not_name_is_a_problem(
+    source: str, english: str, invented: list[str]
+) -> None:
+    found = place_problems(source, english, builtin_glossary())
+    assert [p for p in found if "a place the source does not name" in p] == [
+        f"the English names {name}, a place the source does not name: translate the place "
+        "names the source gives"
+        for name in invented
+    ]
+
+
+def test_an_invented_place_is_asked_again() -> None:
+    """The re-ask is told which place the source does not name, and its English is kept."""
+    article = article_from_text("巴弄卓康哨点的战士们进行战术和体能训练。", name="t")
+    invented = "The soldiers of the Baotou Dongkang post are in tactical and physical training."
+    right = "The soldiers of the Banong Zhuokang post are in tactical and physical training."
+    replies = iter([invented, right])
+    fake = FakeBackend(responder=lambda request: next(replies))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == right
+    reask = fake.history[1].messages[-1]["content"]
+    assert "the English names Baotou, a place the source does not name" in reask

@@ -159,9 +159,67 @@ def missing_places(source: str, english: str, glossary: Glossary) -> tuple[Place
     )
 
 
+# Invented places: the English names a province, or a city in China of this many people or
+# more, that the source does not. The local model writes a place it cannot read as one it knows:
+# on the 300 WMT21 segments its English named Qinghai (for 黄河湿地公园, a park in Ningxia), Wuhan
+# (on a railway that passes Xiangyang), Xingtai (for 中台组, a village group), Hangzhou (for
+# 高安场镇, a town), Baotou (for 巴弄卓康, a border post) and Wuwei (in Vietnam). A source names a
+# place by its name with or without its suffix (万州区, 万州), by its first character (郑万高铁:
+# the Zhengzhou-Wanzhou railway; 深交所: Shenzhen's exchange), or by a province's short name
+# (沪, 粤; 秦腔 is Shaanxi opera); the professional references of the same segments name no
+# place that way except Beijing for 首都, the capital.
+_INVENTED_POPULATION = 500_000
+_SHORT_NAMES = {
+    "Beijing": "京首都", "Shanghai": "沪", "Tianjin": "津", "Chongqing": "渝", "Hebei": "冀",
+    "Shanxi": "晋", "Liaoning": "辽", "Jilin": "吉", "Heilongjiang": "黑", "Jiangsu": "苏",
+    "Zhejiang": "浙", "Anhui": "皖", "Fujian": "闽", "Jiangxi": "赣", "Shandong": "鲁",
+    "Henan": "豫", "Hubei": "鄂", "Hunan": "湘", "Guangdong": "粤", "Hainan": "琼",
+    "Sichuan": "川蜀", "Guizhou": "黔贵", "Yunnan": "滇云", "Shaanxi": "陕秦", "Gansu": "甘陇",
+    "Qinghai": "青", "Inner Mongolia": "蒙", "Guangxi": "桂", "Tibet": "藏", "Ningxia": "宁",
+    "Xinjiang": "新", "Hong Kong": "港", "Macau": "澳",
+}  # fmt: skip
+_CHINA = frozenset({"CN", "HK", "MO", "TW"})
+
+
+@cache
+def _places_by_english() -> dict[str, tuple[str, ...]]:
+    """English name → the Chinese that names it (without suffixes), for the provinces and the
+    cities in China of ``_INVENTED_POPULATION`` or more."""
+    found: dict[str, set[str]] = {english: {chinese} for chinese, english in _PROVINCES.items()}
+    for city in chinese_city_names():
+        if city.country in _CHINA and city.population >= _INVENTED_POPULATION:
+            found.setdefault(city.english, set()).add(_split_suffix(city.chinese)[0])
+    return {english: tuple(sorted(names)) for english, names in found.items() if len(english) > 3}
+
+
+@cache
+def _english_place_names() -> re.Pattern[str]:
+    names = sorted(_places_by_english(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
+def invented_places(source: str, english: str) -> tuple[str, ...]:
+    """The places in China ``english`` names that ``source`` does not name in any way."""
+    simplified = convert_script(source, "simplified")
+    invented: dict[str, None] = {}
+    for match in _english_place_names().finditer(english):
+        name = match.group(1)
+        chinese = _places_by_english()[name]
+        if not any(zh in simplified or zh[0] in simplified for zh in chinese) and not any(
+            short in simplified for short in _SHORT_NAMES.get(name, "")
+        ):
+            invented[name] = None
+    return tuple(invented)
+
+
 def place_problems(source: str, english: str, glossary: Glossary) -> tuple[str, ...]:
-    """A problem for each place in China the source names that ``english`` does not."""
+    """A problem for each place in China the source names that ``english`` does not, and for
+    each that ``english`` names and the source does not."""
     return tuple(
         f"{place.chinese} is the place {place.english}: the English does not name it"
         for place in missing_places(source, english, glossary)
+    ) + tuple(
+        f"the English names {name}, a place the source does not name: translate the place "
+        "names the source gives"
+        for name in invented_places(source, english)
     )
