@@ -163,20 +163,25 @@ def missing_places(source: str, english: str, glossary: Glossary) -> tuple[Place
 # more, that the source does not. The local model writes a place it cannot read as one it knows:
 # on the 300 WMT21 segments its English named Qinghai (for 黄河湿地公园, a park in Ningxia), Wuhan
 # (on a railway that passes Xiangyang), Xingtai (for 中台组, a village group), Hangzhou (for
-# 高安场镇, a town), Baotou (for 巴弄卓康, a border post) and Wuwei (in Vietnam). A source names a
-# place by its name with or without its suffix (万州区, 万州), by its first character (郑万高铁:
-# the Zhengzhou-Wanzhou railway; 深交所: Shenzhen's exchange), or by a province's short name
-# (沪, 粤; 秦腔 is Shaanxi opera); the professional references of the same segments name no
-# place that way except Beijing for 首都, the capital.
+# 高安场镇, a town), Baotou (for 巴弄卓康, a border post) and Wuwei (in a story from Vietnam). A
+# source names a place by its name with or without its suffix (万州区, 万州), by its first
+# character (郑万高铁: the Zhengzhou-Wanzhou railway; 深交所: Shenzhen's exchange), or by a short
+# name (沪, 粤; 秦腔 is Shaanxi opera; 首都, the capital, is Beijing). Run over the professional
+# references of the same segments, the rule flags four places, each the reference's own slip:
+# Guangzhou for 光州 (a town in Vietnam), "Shanxi opera" twice, and a reference that belongs to
+# another segment. A short name that is a common character (新, 青, 宁) makes the rule lenient
+# for its province: it errs towards no alarm.
 _INVENTED_POPULATION = 500_000
-_SHORT_NAMES = {
-    "Beijing": "京首都", "Shanghai": "沪", "Tianjin": "津", "Chongqing": "渝", "Hebei": "冀",
-    "Shanxi": "晋", "Liaoning": "辽", "Jilin": "吉", "Heilongjiang": "黑", "Jiangsu": "苏",
-    "Zhejiang": "浙", "Anhui": "皖", "Fujian": "闽", "Jiangxi": "赣", "Shandong": "鲁",
-    "Henan": "豫", "Hubei": "鄂", "Hunan": "湘", "Guangdong": "粤", "Hainan": "琼",
-    "Sichuan": "川蜀", "Guizhou": "黔贵", "Yunnan": "滇云", "Shaanxi": "陕秦", "Gansu": "甘陇",
-    "Qinghai": "青", "Inner Mongolia": "蒙", "Guangxi": "桂", "Tibet": "藏", "Ningxia": "宁",
-    "Xinjiang": "新", "Hong Kong": "港", "Macau": "澳",
+_SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "Beijing": ("京", "首都"), "Shanghai": ("沪",), "Tianjin": ("津",), "Chongqing": ("渝",),
+    "Hebei": ("冀",), "Shanxi": ("晋",), "Liaoning": ("辽",), "Jilin": ("吉",),
+    "Heilongjiang": ("黑",), "Jiangsu": ("苏",), "Zhejiang": ("浙",), "Anhui": ("皖",),
+    "Fujian": ("闽",), "Jiangxi": ("赣",), "Shandong": ("鲁",), "Henan": ("豫",),
+    "Hubei": ("鄂",), "Hunan": ("湘",), "Guangdong": ("粤",), "Hainan": ("琼",),
+    "Sichuan": ("川", "蜀"), "Guizhou": ("黔", "贵"), "Yunnan": ("滇", "云"),
+    "Shaanxi": ("陕", "秦"), "Gansu": ("甘", "陇"), "Qinghai": ("青",),
+    "Inner Mongolia": ("蒙",), "Guangxi": ("桂",), "Tibet": ("藏",), "Ningxia": ("宁",),
+    "Xinjiang": ("新",), "Hong Kong": ("港",), "Macau": ("澳",),
 }  # fmt: skip
 _CHINA = frozenset({"CN", "HK", "MO", "TW"})
 
@@ -206,7 +211,7 @@ def invented_places(source: str, english: str) -> tuple[str, ...]:
         name = match.group(1)
         chinese = _places_by_english()[name]
         if not any(zh in simplified or zh[0] in simplified for zh in chinese) and not any(
-            short in simplified for short in _SHORT_NAMES.get(name, "")
+            short in simplified for short in _SHORT_NAMES.get(name, ())
         ):
             invented[name] = None
     return tuple(invented)
