@@ -9,6 +9,7 @@ from summarizer.backends import FakeBackend
 from summarizer.grounding.glossary import builtin_glossary
 from summarizer.grounding.places import place_problems, places_in
 from summarizer.ingest import article_from_text
+from summarizer.schemas import Article, Translation
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.translate import translate
 
@@ -56,16 +57,22 @@ def test_a_place_another_place_stands_in_for_is_a_problem(english: str, problems
     assert all("names Huizhou, a place the source does not" in problem for problem in found[1:])
 
 
+def _translated_after_reask(article: Article, first: str, second: str) -> tuple[Translation, str]:
+    """``article`` translated by a fake that replies ``first``, then ``second`` to the re-ask;
+    the translation and the re-ask's prompt."""
+    replies = iter([first, second])
+    fake = FakeBackend(responder=lambda request: next(replies))
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    return result, fake.history[1].messages[-1]["content"]
+
+
 def test_a_wrong_place_is_asked_again_with_its_name_given() -> None:
     """Seen on WMT21 with the local model: 重庆 written "Huizhou", 黑龙江 "Liaoning"."""
     article = article_from_text("黑龙江开展冒用知名医院名称清理整治专项行动。", name="t")
     wrong = "Liaoning launched a campaign against the misuse of famous hospitals' names."
     right = "Heilongjiang launched a campaign against the misuse of famous hospitals' names."
-    replies = iter([wrong, right])
-    fake = FakeBackend(responder=lambda request: next(replies))
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    result, reask = _translated_after_reask(article, wrong, right)
     assert result.paragraphs[0].text == right
-    reask = fake.history[1].messages[-1]["content"]
     assert "黑龙江 = Heilongjiang" in reask and "黑龙江 is the place Heilongjiang" in reask
     assert not any("place check" in w for w in result.warnings)
 
@@ -116,9 +123,6 @@ def test_an_invented_place_is_asked_again() -> None:
     article = article_from_text("巴弄卓康哨点的战士们进行战术和体能训练。", name="t")
     invented = "The soldiers of the Baotou Dongkang post are in tactical and physical training."
     right = "The soldiers of the Banong Zhuokang post are in tactical and physical training."
-    replies = iter([invented, right])
-    fake = FakeBackend(responder=lambda request: next(replies))
-    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    result, reask = _translated_after_reask(article, invented, right)
     assert result.paragraphs[0].text == right
-    reask = fake.history[1].messages[-1]["content"]
     assert "the English names Baotou, a place the source does not name" in reask
