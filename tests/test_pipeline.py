@@ -20,7 +20,14 @@ from summarizer.schemas import Article, OverviewDraft, Summary, Translation
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
-from summarizer.tasks.stance import RULE_CONFIDENCE, SHORTLIST, label_stance
+from summarizer.tasks.stance import (
+    LABEL_LEDE,
+    LABEL_OPINIONS,
+    RULE_CONFIDENCE,
+    SHORTLIST,
+    label_stance,
+    read_label,
+)
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 from summarizer.tasks.translate_repair import splice
@@ -400,6 +407,31 @@ def test_stance_evidence_is_chosen_sentences_copied_verbatim() -> None:
     texts = {p.id: p.text for p in article.paragraphs}
     assert all(e.quote in texts[e.paragraph] for e in stance.evidence)
     assert stance.target == "US export controls" and not stance.target_inferred
+
+
+def test_the_label_reads_a_long_articles_opening_and_opinions_in_order() -> None:
+    article = load_article(seed("002"))  # 31 sentences
+    sentences = list(_numbered(article).values())
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="critical")])
+    read_label(article.paragraphs, fake, model="fake", target="x")
+    shown = fake.history[0].messages[-1]["content"]
+    opinions = set(rank_opinions([s.plain for s in sentences], LABEL_OPINIONS))
+    kept = [s for i, s in enumerate(sentences) if i < LABEL_LEDE or i in opinions]
+    assert len(kept) < len(sentences) / 2
+    positions = [shown.find(s.text) for s in kept]
+    assert -1 not in positions and positions == sorted(positions)
+    left_out = [s for s in sentences if s not in kept and s.text not in shown]
+    assert len(left_out) == len(sentences) - len(kept)
+    assert all(f'<p id="{s.paragraph}">' in shown for s in kept)
+
+
+def test_the_label_reads_a_short_text_whole() -> None:
+    text = "Shenzhen bans e-bikes.\n\nThe ban is absurd.\n\nRiders are angry about it."
+    article = article_from_text(text, name="post")
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="critical")])
+    read_label(article.paragraphs, fake, model="fake", target="x")
+    shown = fake.history[0].messages[-1]["content"]
+    assert all(f'<p id="{p.id}">{p.text}</p>' in shown for p in article.paragraphs)
 
 
 def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:
