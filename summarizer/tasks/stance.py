@@ -256,7 +256,7 @@ def label_view(shown: list[dict[str, str]]) -> list[dict[str, str]]:
     about) and the ``LABEL_OPINIONS`` sentences that read most as its author's judgement
     (``grounding.opinion``), in the article's order under their paragraph ids; a shorter text
     whole. The label is in those sentences, and the rest is reading time: on the README example
-    the label read 1,850 prompt tokens, a sixth of a cold brief's model time.
+    the label read 1,850 prompt tokens, nearly a fifth of a cold brief's model time.
 
     Measured on the seeds with the local model (twenty-fourth session, outside the harness):
     stance@v1 gave every one of the six cases the same label on this view as on the whole
