@@ -1,6 +1,7 @@
 """Stance toward a target, with evidence that is the article's own sentences.
 
-The label comes from stance@v1: one call reads the English and writes the label with a rationale
+The label comes from stance@v1: one call reads the English (of a long article, its opening and
+the sentences that read most as opinion: ``label_view``) and writes the label with a rationale
 (its quotes are kept only as a fallback, when found verbatim). The evidence is then chosen, not
 written: the model gets the English as numbered sentences (the shared article view) and picks
 those that show the author for or against the target, and code copies them verbatim. It picks
