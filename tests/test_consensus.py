@@ -33,6 +33,13 @@ def test_a_tie_goes_to_the_earlier_candidate_and_one_candidate_is_kept() -> None
         most_agreed([])
 
 
+def test_only_eligible_candidates_are_chosen_unless_none_is() -> None:
+    # ODD agrees least, but it is the only eligible one; every candidate still counts as another.
+    assert most_agreed([AGREED, CLOSE, ODD], [False, False, True]) == 2
+    assert most_agreed([ODD, AGREED, CLOSE], [True, False, True]) == 2
+    assert most_agreed([ODD, AGREED, CLOSE], [False, False, False]) in (1, 2)
+
+
 def by_seed(replies: dict[int, str]) -> FakeBackend:
     """A fake whose reply depends on the request's seed (0: the greedy reply)."""
     return FakeBackend(responder=lambda request: replies[request.seed])
@@ -48,6 +55,19 @@ def test_paragraph_mode_asks_for_samples_and_keeps_the_consensus() -> None:
     assert asked == [(0.0, 0)] + [(SAMPLE_TEMPERATURE, s) for s in (1, 2, 3)]
     assert all(r.messages == fake.history[0].messages for r in fake.history)  # one prompt
     assert result.meta.calls == 4 and result.meta.reasks == 0  # an empty sample is no re-ask
+
+
+def test_the_consensus_is_a_candidate_that_writes_the_glossary_names() -> None:
+    article = article_from_text("英伟达叫停了对华芯片销售。", name="t")
+    misnamed = "Yingweida halted the sale of the chips to China."
+    named = "NVIDIA stopped selling chips to China."
+    fake = by_seed({0: misnamed, 1: misnamed, 2: named})
+    options = PipelineOptions(mode="paragraphs", candidates=3)
+    result = translate(article, fake, model="fake", options=options)
+    # The two misnamed replies agree best, but only the third names NVIDIA as the glossary does:
+    # it is kept, and no re-ask is needed to set the name right.
+    assert result.paragraphs[0].text == named
+    assert result.meta.calls == 3 and result.meta.reasks == 0
 
 
 def test_one_candidate_is_one_call() -> None:

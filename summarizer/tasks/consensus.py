@@ -52,10 +52,12 @@ def agreement(candidates: Sequence[str]) -> list[float]:
     return scores
 
 
-def most_agreed(candidates: Sequence[str]) -> int:
+def most_agreed(candidates: Sequence[str], eligible: Sequence[bool] | None = None) -> int:
     """The index of the candidate that agrees best with the others; a tie goes to the earlier
-    one (the greedy reply comes first)."""
+    one (the greedy reply comes first). With ``eligible``, the best of the eligible candidates
+    (all of them count as others), or of every candidate when none is eligible."""
     if not candidates:
         raise ValueError("no candidate to choose from")
     scores = agreement(candidates)
-    return max(range(len(candidates)), key=lambda i: (scores[i], -i))
+    indexes = [i for i in range(len(candidates)) if eligible is None or eligible[i]]
+    return max(indexes or range(len(candidates)), key=lambda i: (scores[i], -i))
