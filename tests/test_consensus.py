@@ -70,6 +70,18 @@ def test_the_consensus_is_a_candidate_that_writes_the_glossary_names() -> None:
     assert result.meta.calls == 3 and result.meta.reasks == 0
 
 
+def test_a_candidate_that_names_the_company_but_fails_more_checks_is_not_chosen() -> None:
+    article = article_from_text("英伟达的销售额增长了25%。", name="t")
+    unnamed = "Sales grew 25%."
+    echo = "英伟达 = NVIDIA"  # names NVIDIA, but leaves Chinese and drops the figure
+    fake = by_seed({0: unnamed, 1: unnamed, 2: echo, 3: unnamed})
+    options = PipelineOptions(mode="paragraphs", candidates=3)
+    result = translate(article, fake, model="fake", options=options)
+    assert result.paragraphs[0].text == unnamed
+    failed = {c.name for c in result.checks if not c.passed}
+    assert failed == {"glossary_names"}  # the missing name is said, not hidden by an echo
+
+
 def test_one_candidate_is_one_call() -> None:
     article = article_from_text("美国政府叫停了对华芯片销售。", name="t")
     fake = by_seed({0: ODD})
