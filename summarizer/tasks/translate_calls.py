@@ -263,8 +263,9 @@ def _consensus(run: TranslationRun, source: str, candidates: list[str]) -> int:
 
     On the 300 WMT21 segments (twenty-fourth session), agreement alone chose a sample that wrote
     中央广播电视总台 as "Central Television Bureau Media Group" (`consensus-twenty-fourth`); the
-    name alone as the test chose a sample that only echoed the glossary's line for it, which
-    failed every other check (seen outside the harness), hence the problem count."""
+    name alone as the test chose a sample that only echoed the glossary's line for it and failed
+    the other checks (`consensus-named`, `consensus-names-kept`), hence the problem count. With
+    it (`consensus-checked`) no candidate of that segment qualifies, and the first pick stays."""
     best = most_agreed(candidates)
     problems = [len(paragraph_problems(source, c, run.glossary)) for c in candidates]
     named = [
