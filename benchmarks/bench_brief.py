@@ -115,7 +115,8 @@ def raw_rates() -> tuple[float, float]:
         reads.append(len(tokens) / (time.perf_counter() - start))
         # Reset again: text[:200] is a prefix of what was just read, and llama-cpp-python would
         # reuse it, so the prompt time taken off below would not have been spent (until the
-        # twenty-fourth session this made the write rate read 49 tokens/s for a true 29).
+        # twenty-fourth session this made the write rate read 40 to 49 tokens/s for a true 28
+        # to 30).
         llama.reset()
         start = time.perf_counter()
         out = llama.create_completion(text[:200], max_tokens=128, temperature=0.0)
