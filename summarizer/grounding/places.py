@@ -210,7 +210,8 @@ def invented_places(source: str, english: str) -> tuple[str, ...]:
     for match in _english_place_names().finditer(english):
         name = match.group(1)
         chinese = _places_by_english()[name]
-        if not any(zh in simplified or zh[0] in simplified for zh in chinese) and not any(
+        # Its first character is enough: it is in every way the source can name the place.
+        if not any(zh[0] in simplified for zh in chinese) and not any(
             short in simplified for short in _SHORT_NAMES.get(name, ())
         ):
             invented[name] = None
