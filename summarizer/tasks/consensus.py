@@ -52,12 +52,18 @@ def agreement(candidates: Sequence[str]) -> list[float]:
     return scores
 
 
-def most_agreed(candidates: Sequence[str], eligible: Sequence[bool] | None = None) -> int:
-    """The index of the candidate that agrees best with the others; a tie goes to the earlier
-    one (the greedy reply comes first). With ``eligible``, the best of the eligible candidates
-    (all of them count as others), or of every candidate when none is eligible."""
+def by_agreement(candidates: Sequence[str]) -> list[int]:
+    """The candidates' indexes, the one that agrees best with the others first; a tie goes to
+    the earlier one (the greedy reply comes first)."""
     if not candidates:
         raise ValueError("no candidate to choose from")
     scores = agreement(candidates)
-    indexes = [i for i in range(len(candidates)) if eligible is None or eligible[i]]
-    return max(indexes or range(len(candidates)), key=lambda i: (scores[i], -i))
+    return sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
+
+
+def most_agreed(candidates: Sequence[str], eligible: Sequence[bool] | None = None) -> int:
+    """The index of the candidate that agrees best with the others. With ``eligible``, the best
+    of the eligible candidates (all of them count as others), or of every candidate when none
+    is eligible."""
+    order = by_agreement(candidates)
+    return next((i for i in order if eligible is None or eligible[i]), order[0])

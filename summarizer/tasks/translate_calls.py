@@ -25,7 +25,7 @@ from summarizer.structured.reask import (
     reasks_spent,
 )
 from summarizer.tasks.common import embed_safely
-from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, most_agreed
+from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, by_agreement
 from summarizer.tasks.options import Mode
 from summarizer.tasks.replies import clean_plain_reply
 from summarizer.tasks.translate_repair import RepairLog, paragraph_problems
@@ -266,13 +266,17 @@ def _consensus(run: TranslationRun, source: str, candidates: list[str]) -> int:
     name alone as the test chose a sample that only echoed the glossary's line for it and failed
     the other checks (`consensus-named`, `consensus-names-kept`), hence the problem count. With
     it (`consensus-checked`) no candidate of that segment qualifies, and the first pick stays."""
-    best = most_agreed(candidates)
-    problems = [len(paragraph_problems(source, c, run.glossary)) for c in candidates]
-    named = [
-        count <= problems[best] and not glossary_problems(source, candidate, run.glossary)
-        for candidate, count in zip(candidates, problems, strict=True)
-    ]
-    return most_agreed(candidates, named)
+    order = by_agreement(candidates)  # agreement is computed once
+    if not glossary_problems(source, candidates[order[0]], run.glossary):
+        return order[0]
+    most = len(paragraph_problems(source, candidates[order[0]], run.glossary))
+    for index in order[1:]:
+        candidate = candidates[index]
+        if not glossary_problems(source, candidate, run.glossary) and (
+            len(paragraph_problems(source, candidate, run.glossary)) <= most
+        ):
+            return index
+    return order[0]
 
 
 def _translate_items_or_singly(
