@@ -510,10 +510,15 @@ def test_a_news_report_is_neutral_whatever_the_model_says() -> None:
     assert stance.label == "neutral" and stance.supported
     assert stance.confidence == RULE_CONFIDENCE
     assert "news report" in stance.rationale
-    # Its evidence: the first three sentences that attribute what they say, verbatim.
-    attributing = [s for s in _numbered(article).values() if attributed(s.plain)][:3]
+    # Its evidence: the lede (the news, in the reporter's words), then the first two sentences
+    # after it that attribute what they say, verbatim.
+    numbered = list(_numbered(article).values())
+    lede = numbered[0]
+    assert lede.plain.startswith("Beijing has moved to curb the sale")
+    assert not attributed(lede.plain)
+    attributing = [s for s in numbered[1:] if attributed(s.plain)][:2]
     assert [(e.quote, e.paragraph) for e in stance.evidence] == [
-        (s.plain, s.paragraph) for s in attributing
+        (s.plain, s.paragraph) for s in [lede, *attributing]
     ]
     assert any(
         "set to neutral by code" in w and f"the model said critical: {said}" in w

@@ -145,6 +145,16 @@ def reads_as_reports(evidence: list[Evidence]) -> bool:
     return all(opinion_score(e.quote) < 0 for e in evidence)
 
 
+def report_evidence(sentences: list[NumberedSentence]) -> list[NumberedSentence]:
+    """The evidence of a news report, chosen by code: its lede, the news in the reporter's own
+    words, then the first sentences that attribute what they say to others. The lede shows what
+    the article is (an account of events, no verdict); the attributions show whose words any
+    judgement in it is. A lede that itself attributes is one of those."""
+    lede = sentences[:1]
+    reported = [s for s in sentences[1:] if attributed(s.plain)]
+    return (lede + reported)[:MAX_EVIDENCE]
+
+
 def _chosen_evidence(
     label: StanceLabel,
     target: str,
@@ -331,9 +341,7 @@ def label_stance(
     evidence: list[Evidence] = []
     problems: list[str] = []
     if draft.label != "neutral" and reads_as_news_report([s.plain for s in view.sentences]):
-        # Its evidence: the first sentences that attribute what they say, chosen by code.
-        reported = [s for s in view.sentences if attributed(s.plain)][:MAX_EVIDENCE]
-        evidence, problems = _evidence(reported, article, english)
+        evidence, problems = _evidence(report_evidence(view.sentences), article, english)
         draft, warning = _set_neutral(draft, _NEWS_REPORT, len(view.sentences))
         warnings.append(warning)
     chosen_target = target or draft.target.strip()
