@@ -897,6 +897,13 @@ def test_places_in_china_are_entities_by_their_english_names() -> None:
         ),
         # A translated line that ends in a colon is no preamble.
         ("He said the following:\n\nWe will win.", "He said the following:\n\nWe will win."),
+        ("He said the following:\nWe will win.", "He said the following:\nWe will win."),
+        (  # wrapper lines with no blank line between (a local-model sample in WMT21, 1916)
+            "The news report reads as follows:\nThe Hunan Daily reports from Xuzhou.\n"
+            "The translation maintains the original content without altering it.",
+            "The Hunan Daily reports from Xuzhou.",
+        ),
+        ("Here is the translation:\nWe will win.", "We will win."),
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:

@@ -23,12 +23,40 @@ _PREAMBLE = re.compile(
     r"|[^\n]*\b(?:translation|translated|here is|here's)\b[^\n]*)[:：]$",
     re.IGNORECASE | re.DOTALL,
 )
-_NOTE = re.compile(r"^(?:this translation|note[:：]|notes[:：]|\(note)", re.IGNORECASE)
+# A line that introduces the text by what it is ("The news report reads as follows:", seen on a
+# local-model sample in WMT21): dropped only as the first of several lines that one paragraph's
+# reply split itself into, since a paragraph has no line break of its own.
+_INTRODUCTION = re.compile(
+    r"^the (?:news |original |english )?(?:report|article|text|paragraph|passage|content)\b"
+    r"[^\n]*[:：]$",
+    re.IGNORECASE,
+)
+_NOTE = re.compile(
+    r"^(?:this translation|the translation (?:maintains|keeps|preserves|follows|adheres|is)\b|"
+    r"note[:：]|notes[:：]|\(note)",
+    re.IGNORECASE,
+)
 # A line that says back what a re-ask told the model ("A previous translation of this paragraph
 # had these problems: 23 from the source is missing. Avoid them."), or talks about it: seen in the
 # local model's WMT21 replies, where the echo even passed the number check it quoted.
 _FEEDBACK_ECHO = re.compile(r"previous translation|had these problems", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
+
+
+def _unwrapped_lines(blocks: list[str]) -> list[str]:
+    """``blocks`` without a first line that announces the text or a last line that comments on
+    it, where the model wrote them on a line of their own inside the block (one line break, not
+    a blank line: "The news report reads as follows:\nThe Hunan Daily ...\nThe translation
+    maintains the original content ...")."""
+    if not blocks:
+        return blocks
+    first = blocks[0].splitlines()
+    if len(first) > 1 and (_PREAMBLE.match(first[0]) or _INTRODUCTION.match(first[0])):
+        blocks = ["\n".join(first[1:]).strip(), *blocks[1:]]
+    last = blocks[-1].splitlines()
+    if len(last) > 1 and _NOTE.match(last[-1]):
+        blocks = [*blocks[:-1], "\n".join(last[:-1]).strip()]
+    return blocks
 
 
 def clean_plain_reply(reply: str) -> str:
@@ -45,6 +73,7 @@ def clean_plain_reply(reply: str) -> str:
         blocks = blocks[1:]
     while len(blocks) > 1 and _NOTE.match(blocks[-1]):
         blocks = blocks[:-1]
+    blocks = _unwrapped_lines(blocks)
     text = _LABEL.sub("", "\n\n".join(blocks)).strip()
     if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
         text = text[1:-1].strip()
