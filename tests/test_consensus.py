@@ -70,10 +70,23 @@ def test_the_consensus_is_a_candidate_that_writes_the_glossary_names() -> None:
     assert result.meta.calls == 3 and result.meta.reasks == 0
 
 
-def test_a_candidate_that_names_the_company_but_fails_more_checks_is_not_chosen() -> None:
+def test_the_consensus_is_a_candidate_that_keeps_the_figures() -> None:
+    article = article_from_text("美国政府叫停了对华芯片销售，涉及金额达25亿美元。", name="t")
+    dropped = "The US government halted chip sales to China, involving a large amount."
+    kept = "The US halted chip sales to China worth $2.5 billion."
+    fake = by_seed({0: dropped, 1: dropped, 2: kept})
+    options = PipelineOptions(mode="paragraphs", candidates=3)
+    result = translate(article, fake, model="fake", options=options)
+    # The two replies that drop the amount agree best; the one that keeps it is kept.
+    assert result.paragraphs[0].text == kept
+    assert all(c.passed for c in result.checks)
+    assert result.meta.calls == 3 and result.meta.reasks == 0
+
+
+def test_names_and_figures_count_alike_and_agreement_breaks_the_tie() -> None:
     article = article_from_text("英伟达的销售额增长了25%。", name="t")
     unnamed = "Sales grew 25%."
-    echo = "英伟达 = NVIDIA"  # names NVIDIA, but leaves Chinese and drops the figure
+    echo = "英伟达 = NVIDIA"  # names NVIDIA, but drops the figure (and leaves Chinese)
     fake = by_seed({0: unnamed, 1: unnamed, 2: echo, 3: unnamed})
     options = PipelineOptions(mode="paragraphs", candidates=3)
     result = translate(article, fake, model="fake", options=options)

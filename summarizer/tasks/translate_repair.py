@@ -95,11 +95,11 @@ def paragraph_problems(
 ) -> list[str]:
     """What the code checks find wrong with one translated paragraph; ``people``: the document's
     name table, whose people ``source`` names must be named in the English."""
-    # A missing place is asked again but asks for no samples (it is no ``_wrong_facts``): a sample
+    # A missing place is asked again but asks for no samples (it is no ``wrong_facts``): a sample
     # kept for its place wrote worse English (WMT21, local model: chrF++ 46.26 with samples,
     # evals/runs/places-missing, against 46.35 without, evals/runs/eighteenth).
     problems = [
-        *_wrong_facts(source, english, glossary),
+        *wrong_facts(source, english, glossary),
         *place_problems(source, english, glossary),
     ]
     problems += enforce_people(source, english, people)[1]
@@ -114,7 +114,7 @@ def paragraph_problems(
     ]
 
 
-def _wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
+def wrong_facts(source: str, english: str, glossary: Glossary) -> list[str]:
     """The names and numbers the English gets wrong: what a sample is asked for to set right."""
     return [*glossary_problems(source, english, glossary), *number_problems(source, english)]
 
@@ -195,7 +195,7 @@ def _resampled(
     temperature 0.7 keeping the first sample that did better, 0.94 and 44.7 (a real loss,
     p = 0.01; evals/runs/resample), and the same with the length check also asking for
     samples, 0.94 and 44.7 (evals/runs/resample-with-length)."""
-    wrong_now = len(_wrong_facts(source, english, glossary))
+    wrong_now = len(wrong_facts(source, english, glossary))
     if not wrong_now:
         return english
     problems = paragraph_problems(source, english, glossary)
@@ -208,7 +208,7 @@ def _resampled(
         if not sample:  # the model gave none: no candidate
             continue
         sample = _fix_by_code(key, source, sample, document, fixes)
-        wrong = len(_wrong_facts(source, sample, glossary))
+        wrong = len(wrong_facts(source, sample, glossary))
         other = len(paragraph_problems(source, sample, glossary)) - wrong
         if (
             wrong < wrong_now
@@ -330,7 +330,7 @@ def repair(
     ``document``: the whole article's source text (what it says of months)."""
     english = _fix_by_code(key, source, english, document or source, log)
     # A person of the name table the English leaves out is asked again, like a place, but asks
-    # for no samples (no ``_wrong_facts``).
+    # for no samples (no ``wrong_facts``).
     people = document_people([document or source], glossary)
     problems = paragraph_problems(source, english, glossary, people)
     if problems:
