@@ -37,6 +37,7 @@ from summarizer.structured.reask import (
     reasks_spent,
 )
 from summarizer.tasks.common import Progress, embed_safely, no_progress
+from summarizer.tasks.consensus import SAMPLE_TEMPERATURE
 from summarizer.tasks.options import Mode, PipelineOptions
 from summarizer.tasks.replies import clean_plain_reply
 from summarizer.tasks.translate_calls import (
@@ -161,6 +162,7 @@ def translate(
                 partial(_retranslate, run, key, source, before, after),
                 partial(_translate_span, run),
                 partial(_translate_written_in, run, key, before, after),
+                partial(_sample_anew, run, key, source, before, after),
                 run.repairs,
                 document,
             )
@@ -192,15 +194,14 @@ def _retranslate(
     after: str,
     problems: list[str],
     seed: int,
+    temperature: float = RESAMPLE_TEMPERATURE,
 ) -> str:
     """A re-ask or a sample for a paragraph that already has English; "" when the model gives
     none that parses (an empty reply, twice: seen on WMT21 for a re-ask). It is then no
     candidate, and the English it would have replaced stays: a failed repair must not lose a
     translated paragraph."""
     try:
-        return translate_one(
-            run, key, source, before, after, problems, seed, temperature=RESAMPLE_TEMPERATURE
-        )
+        return translate_one(run, key, source, before, after, problems, seed, temperature)
     except ParseError as exc:
         run.calls.extend(calls_spent(exc))
         run.reasks += reasks_spent(exc)
@@ -215,6 +216,14 @@ def _translate_written_in(
     time was (no problems shown: the names and figures are in the text), or a sample of that
     when ``seed`` > 0; "" when the model gives none."""
     return _retranslate(run, key, text, before, after, [], seed)
+
+
+def _sample_anew(
+    run: TranslationRun, key: str, source: str, before: str, after: str, seed: int
+) -> str:
+    """A sample of the paragraph's first prompt (no problems shown) at the temperature of
+    ``--candidates``' samples; "" when the model gives none."""
+    return _retranslate(run, key, source, before, after, [], seed, SAMPLE_TEMPERATURE)
 
 
 def _translate_span(run: TranslationRun, span: str, context: str) -> str:
