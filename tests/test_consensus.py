@@ -87,7 +87,8 @@ def test_names_and_figures_count_alike_and_agreement_breaks_the_tie() -> None:
     article = article_from_text("英伟达的销售额增长了25%。", name="t")
     unnamed = "Sales grew 25%."
     echo = "英伟达 = NVIDIA"  # names NVIDIA, but drops the figure (and leaves Chinese)
-    fake = by_seed({0: unnamed, 1: unnamed, 2: echo, 3: unnamed})
+    replies = {0: unnamed, 1: unnamed, 2: echo}
+    fake = FakeBackend(responder=lambda request: replies.get(request.seed, unnamed))
     options = PipelineOptions(mode="paragraphs", candidates=3)
     result = translate(article, fake, model="fake", options=options)
     assert result.paragraphs[0].text == unnamed
@@ -134,3 +135,52 @@ def test_the_cli_flag_multiplies_the_translation_calls() -> None:
     assert metas[1].calls - metas[1].reasks == 3 * (metas[0].calls - metas[0].reasks)
     refused = run("translate", str(seed("003")), "-m", "fake", "--candidates", "0")
     assert refused.returncode != 0 and b"--candidates" in refused.stderr
+
+
+AMOUNT = "美国政府叫停了对华芯片销售，涉及金额达25亿美元。"
+DROPPED = "The US government halted chip sales to China."
+KEPT = "The US halted chip sales to China worth $2.5 billion."
+
+
+def keeps_the_amount_at(fresh_seed: int) -> FakeBackend:
+    """Every reply drops the amount (the likeliest, the re-ask, its samples, the translation with
+    the figure written in) except a sample of the first prompt at ``fresh_seed``."""
+
+    def reply(request: Request) -> str:
+        return KEPT if _of_the_first_prompt(request) and request.seed == fresh_seed else DROPPED
+
+    return FakeBackend(responder=reply)
+
+
+def _of_the_first_prompt(request: Request) -> bool:
+    """A sample of the paragraph as first asked: the source as it is, no problems shown."""
+    shown = request.messages[-1]["content"]
+    return request.temperature == SAMPLE_TEMPERATURE and shown.endswith(AMOUNT)
+
+
+def _fresh_seeds(fake: FakeBackend) -> list[int]:
+    return [r.seed for r in fake.history if _of_the_first_prompt(r)]
+
+
+def test_a_figure_every_repair_drops_is_found_in_a_fresh_sample() -> None:
+    fake = keeps_the_amount_at(3)
+    article = article_from_text(AMOUNT, name="t")
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == KEPT
+    assert all(c.passed for c in result.checks)
+    assert any(
+        "a sample translation got more names and numbers right" in w for w in result.warnings
+    )
+    assert _fresh_seeds(fake) == [1, 2, 3, 4]  # the four fresh samples, asked after every route
+
+
+def test_fresh_samples_are_numbered_past_the_candidates() -> None:
+    fake = keeps_the_amount_at(2)  # a candidate already: no fresh sample repeats it
+    article = article_from_text(AMOUNT, name="t")
+    options = PipelineOptions(mode="paragraphs", candidates=3)
+    result = translate(article, fake, model="fake", options=options)
+    assert result.paragraphs[0].text == KEPT  # chosen as the candidate with no wrong figure
+    fake = keeps_the_amount_at(5)
+    result = translate(article, fake, model="fake", options=options)
+    assert result.paragraphs[0].text == KEPT
+    assert _fresh_seeds(fake) == [1, 2, 3, 4, 5, 6]  # candidates 1-2, then fresh samples 3-6

@@ -222,7 +222,9 @@ def _sample_anew(
     run: TranslationRun, key: str, source: str, before: str, after: str, seed: int
 ) -> str:
     """A sample of the paragraph's first prompt (no problems shown) at the temperature of
-    ``--candidates``' samples; "" when the model gives none."""
+    ``--candidates``' samples, numbered past those candidates (so it is a new one); "" when the
+    model gives none."""
+    seed += run.candidates - 1
     return _retranslate(run, key, source, before, after, [], seed, SAMPLE_TEMPERATURE)
 
 
