@@ -209,7 +209,7 @@ def _resampled(
     kept: list[tuple[int, float, str, RepairLog]] = []
     for seed in seeds:
         fixes = RepairLog()  # the number fixes of a sample count only if it is kept
-        log.reasks += 1  # a sample is asked with the problems shown, like the re-ask
+        log.reasks += 1  # a sample counts as a re-ask (the fresh ones are told no problems)
         sample = retranslate(problems, seed)
         if not sample:  # the model gave none: no candidate
             continue
