@@ -109,16 +109,19 @@ def test_merged_paragraphs_are_caught_and_repaired() -> None:
 def test_checks_catch_a_changed_figure_and_a_garbled_name() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     bad = json.dumps({"paragraphs": [{"id": "p1", "english": "Huang Renxun said sales grew 35%."}]})
-    fake = FakeBackend(replies=[bad] * 4)
+    fake = FakeBackend(replies=[bad] * 8)
     result = translate(article, fake, model="fake")
     failed = {c.name: c.details for c in result.checks if not c.passed}
     assert "glossary_names" in failed and any("Huang Renxun" in d for d in failed["glossary_names"])
     assert "numbers_preserved" in failed and any("25%" in d for d in failed["numbers_preserved"])
     # One targeted re-ask of the failing paragraph, then two samples at temperature, each told
-    # the problems; none was better, so the draft stays and the checks say what is wrong.
-    assert [(r.temperature, r.seed) for r in fake.history] == [(0, 0), (0, 0), (0.3, 1), (0.3, 2)]
-    assert all("Jensen Huang" in r.messages[-1]["content"] for r in fake.history[1:])
-    assert result.meta.reasks == 3 and result.meta.calls == 4  # a sample counts as a re-ask
+    # the problems, then four fresh samples of the first prompt; none was better, so the draft
+    # stays and the checks say what is wrong.
+    asked = [(r.temperature, r.seed) for r in fake.history]
+    assert asked == [(0, 0), (0, 0), (0.3, 1), (0.3, 2), *((0.7, s) for s in range(1, 5))]
+    assert all("Jensen Huang" in r.messages[-1]["content"] for r in fake.history[1:3])
+    assert all(r.messages == fake.history[0].messages for r in fake.history[4:])
+    assert result.meta.reasks == 7 and result.meta.calls == 8  # a sample counts as a re-ask
     assert not any("sample translation" in w for w in result.warnings)
 
 
@@ -164,9 +167,11 @@ def test_a_sample_that_names_the_company_but_repeats_a_list_is_not_kept() -> Non
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == dropped
     # both samples asked, neither kept; then the source with 英偉達 written in English, whose
-    # likeliest reply (the same dropped name) is no better, nor its sample (the repeated list)
-    assert [r.seed for r in fake.history] == [0, 0, 1, 2, 0, 1]
-    assert all("NVIDIA供貨" in r.messages[-1]["content"] for r in fake.history[-2:])
+    # likeliest reply (the same dropped name) is no better, nor its sample (the repeated list);
+    # nor the four fresh samples of the first prompt (the repeated list again)
+    assert [r.seed for r in fake.history] == [0, 0, 1, 2, 0, 1, 1, 2, 3, 4]
+    assert all("NVIDIA供貨" in r.messages[-1]["content"] for r in fake.history[4:6])
+    assert all(r.messages == fake.history[0].messages for r in fake.history[6:])
     failed = {c.name for c in result.checks if not c.passed}
     assert failed == {"glossary_names"}  # what is wrong is said; no repetition was shipped
 
