@@ -27,6 +27,7 @@ METRICS = [
     ("stance_macro_f1", "stance macro-F1", "stance"),
     ("stance_favor_against_f1", "F1 (FAVOR, AGAINST)", "stance"),
     ("evidence_precision", "quotes among the justifying sentences", "stance"),
+    ("evidence_pooled_precision", "quotes among the justifying sentences, pooled", "stance"),
     ("evidence_recall", "justifying sentences quoted", "stance"),
     ("evidence_verified", "quotes verified", "stance"),
     ("figure_alignment_precision", "shared figures right", "compare"),

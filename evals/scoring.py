@@ -157,6 +157,18 @@ def stance_scores_of(records: list[dict[str, Any]], labels: Sequence[str]) -> di
         values = [r[key] for r in records if r.get(key) is not None]
         if values:
             scores[key] = _metric(mean_ci(values), "example")
+    # The same quotes counted together: a case with three quotes weighs three times one with one
+    # (the mean of shares above lets a single right quote count as much as three). A case with a
+    # reference but no quote (failed, or nothing chosen) counts as one quote that missed.
+    pooled = [
+        (r.get("evidence_matched", 0), max(1, len(r.get("evidence") or [])))
+        for r in records
+        if r.get("evidence_precision") is not None
+    ]
+    if pooled:
+        matched, quotes = zip(*pooled, strict=True)
+        estimate = paired_ci(_ratio_of_sums, list(matched), list(quotes))
+        scores["evidence_pooled_precision"] = _metric(estimate, "example")
     return scores
 
 

@@ -230,6 +230,8 @@ def test_failed_outputs_score_zero_not_blank(tmp_path: Path) -> None:
         "rouge_l",
         "key_point_recall",
         "key_point_precision",
+        "evidence_precision",
+        "evidence_pooled_precision",
     ):
         assert metrics[key]["value"] == 0.0, key
     assert metrics["stance_accuracy"]["value"] == 0.0 and metrics["stance_macro_f1"]["value"] == 0.0
@@ -314,3 +316,33 @@ def test_a_compare_with_an_article_that_fails_scores_the_rest(tmp_path: Path) ->
     assert partial["figure_alignment_recall"] == 0.0 and not partial["figure_pairs_found"]
     # Stance agreement stays over all five: the one left out counts as missed.
     assert partial["compare_stance_agreement"] == pytest.approx(1 / 5)
+
+
+def test_pooled_evidence_counts_every_quote() -> None:
+    """The mean of the cases' shares lets one right quote count as much as three wrong ones;
+    pooled, every quote counts once, and a case with no quote counts as one that missed."""
+    from evals.scoring import stance_scores_of
+
+    quote = {"quote": "q", "paragraph": "p1", "source": "source"}
+    records: list[dict[str, Any]] = [
+        {
+            "gold": "critical",
+            "predicted": "critical",
+            "evidence": [quote],
+            "evidence_matched": 1,
+            "evidence_precision": 1.0,
+        },
+        {
+            "gold": "critical",
+            "predicted": "critical",
+            "evidence": [quote] * 3,
+            "evidence_matched": 0,
+            "evidence_precision": 0.0,
+        },
+        {"gold": "critical", "predicted": None, "evidence": [], "evidence_precision": 0.0},
+        {"gold": "neutral", "predicted": "neutral", "evidence": []},  # no reference quotes
+    ]
+    scores = stance_scores_of(records, ("supportive", "critical", "neutral"))
+    assert scores["evidence_precision"]["value"] == pytest.approx(1 / 3)
+    assert scores["evidence_pooled_precision"]["value"] == pytest.approx(1 / 5)
+    assert scores["evidence_pooled_precision"]["n"] == 3
