@@ -57,28 +57,30 @@ def test_paragraph_mode_asks_for_samples_and_keeps_the_consensus() -> None:
     assert result.meta.calls == 4 and result.meta.reasks == 0  # an empty sample is no re-ask
 
 
-def test_the_consensus_is_a_candidate_that_writes_the_glossary_names() -> None:
-    article = article_from_text("英伟达叫停了对华芯片销售。", name="t")
-    misnamed = "Yingweida halted the sale of the chips to China."
-    named = "NVIDIA stopped selling chips to China."
-    fake = by_seed({0: misnamed, 1: misnamed, 2: named})
+@pytest.mark.parametrize(
+    ("source", "wrong", "right"),
+    [
+        (  # the name: only the third names NVIDIA as the glossary does
+            "英伟达叫停了对华芯片销售。",
+            "Yingweida halted the sale of the chips to China.",
+            "NVIDIA stopped selling chips to China.",
+        ),
+        (  # the figure: only the third keeps the amount
+            "美国政府叫停了对华芯片销售，涉及金额达25亿美元。",
+            "The US government halted chip sales to China, involving a large amount.",
+            "The US halted chip sales to China worth $2.5 billion.",
+        ),
+    ],
+)
+def test_the_consensus_is_a_candidate_with_the_names_and_figures_right(
+    source: str, wrong: str, right: str
+) -> None:
+    article = article_from_text(source, name="t")
+    fake = by_seed({0: wrong, 1: wrong, 2: right})
     options = PipelineOptions(mode="paragraphs", candidates=3)
     result = translate(article, fake, model="fake", options=options)
-    # The two misnamed replies agree best, but only the third names NVIDIA as the glossary does:
-    # it is kept, and no re-ask is needed to set the name right.
-    assert result.paragraphs[0].text == named
-    assert result.meta.calls == 3 and result.meta.reasks == 0
-
-
-def test_the_consensus_is_a_candidate_that_keeps_the_figures() -> None:
-    article = article_from_text("美国政府叫停了对华芯片销售，涉及金额达25亿美元。", name="t")
-    dropped = "The US government halted chip sales to China, involving a large amount."
-    kept = "The US halted chip sales to China worth $2.5 billion."
-    fake = by_seed({0: dropped, 1: dropped, 2: kept})
-    options = PipelineOptions(mode="paragraphs", candidates=3)
-    result = translate(article, fake, model="fake", options=options)
-    # The two replies that drop the amount agree best; the one that keeps it is kept.
-    assert result.paragraphs[0].text == kept
+    # The two wrong replies agree best, but the third is kept, and no re-ask is needed.
+    assert result.paragraphs[0].text == right
     assert all(c.passed for c in result.checks)
     assert result.meta.calls == 3 and result.meta.reasks == 0
 

@@ -52,18 +52,13 @@ def agreement(candidates: Sequence[str]) -> list[float]:
     return scores
 
 
-def by_agreement(candidates: Sequence[str]) -> list[int]:
-    """The candidates' indexes, the one that agrees best with the others first; a tie goes to
-    the earlier one (the greedy reply comes first)."""
+def most_agreed(candidates: Sequence[str], eligible: Sequence[bool] | None = None) -> int:
+    """The index of the candidate that agrees best with the others; a tie goes to the earlier
+    one (the greedy reply comes first). With ``eligible``, the best of the eligible candidates
+    (all of them count as others), or of every candidate when none is eligible."""
     if not candidates:
         raise ValueError("no candidate to choose from")
     scores = agreement(candidates)
-    return sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
-
-
-def most_agreed(candidates: Sequence[str], eligible: Sequence[bool] | None = None) -> int:
-    """The index of the candidate that agrees best with the others. With ``eligible``, the best
-    of the eligible candidates (all of them count as others), or of every candidate when none
-    is eligible."""
-    order = by_agreement(candidates)
-    return next((i for i in order if eligible is None or eligible[i]), order[0])
+    indexes = range(len(candidates))
+    pool = [i for i in indexes if eligible is None or eligible[i]] or list(indexes)
+    return max(pool, key=lambda i: (scores[i], -i))
