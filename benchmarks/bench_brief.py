@@ -98,13 +98,18 @@ def raw_rates() -> tuple[float, float]:
     from llama_cpp import Llama
 
     from summarizer.backends.local import N_CTX, local_spec
+    from summarizer.backends.weight_layout import choose_repack, weights_repacked
     from summarizer.backends.weights import ensure_weights
     from summarizer.config import Settings
 
     path = ensure_weights(local_spec(MODEL), Settings().resolved_cache_dir())
-    llama: Any = Llama(
-        model_path=str(path), n_ctx=N_CTX, n_threads=os.cpu_count() or 2, verbose=False
-    )
+    threads = os.cpu_count() or 2
+    # The layout the pipeline's model loads in on this machine, so the ratio compares like with
+    # like (4d18067 and other commits before the twenty-sixth session always repacked).
+    repack = choose_repack(path, threads)
+    print(f"weights {'repacked' if repack else 'as stored'} (backends.weight_layout)")
+    with weights_repacked(repack):
+        llama: Any = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads, verbose=False)
     text = (ROOT / "examples" / "zh_h200_netease.txt").read_text(encoding="utf-8")[:1500]
     tokens = llama.tokenize(text.encode())
     reads, writes = [], []

@@ -213,3 +213,18 @@ def test_snapshots_keep_to_their_budget(local_settings: Settings) -> None:
         assert snapshots._snapshots[-1].tokens[: len(llama._input_ids)] == list(llama._input_ids)
     finally:
         llama.snapshots = PrefixSnapshots()
+
+
+def test_the_model_loads_in_the_layout_measured_for_this_machine(local_settings: Settings) -> None:
+    """The first load measured both weight layouts on this CPU and stored the answer beside the
+    weights; the loaded model uses it."""
+    import json
+
+    from summarizer.backends.local import get_local_model
+    from summarizer.backends.weight_layout import machine, record_path
+
+    local = get_local_model(MODEL, local_settings.resolved_cache_dir())
+    stored = json.loads(record_path(local.path).read_text())
+    assert stored["machine"] == machine()
+    assert stored["read_repacked"] > 0 and stored["read_plain"] > 0
+    assert local.repacked is stored["repack"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.backends.base import Capabilities
+from summarizer.backends.weight_layout import choose_repack, weights_repacked
 from summarizer.backends.weights import (
     QWEN_CODER_1_5B,
     WeightsSpec,
@@ -77,7 +78,9 @@ def local_status(model: str, cache_dir: Path) -> tuple[bool, str]:
 
 @dataclass
 class LocalModel:
-    """One loaded GGUF model; calls are serialised because a llama.cpp context is not thread-safe."""
+    """One loaded GGUF model; calls are serialised because a llama.cpp context is not thread-safe.
+    Its weights are repacked by llama.cpp or not, whichever reads faster on this machine
+    (``backends.weight_layout``)."""
 
     path: Path
     n_ctx: int = N_CTX
@@ -88,12 +91,12 @@ class LocalModel:
         from summarizer.backends.prefix_snapshots import SnapshotLlama
 
         self._lock = threading.Lock()
-        self._llama: Any = SnapshotLlama(
-            model_path=str(self.path),
-            n_ctx=self.n_ctx,
-            n_threads=self.n_threads or os.cpu_count() or 2,
-            verbose=False,
-        )
+        threads = self.n_threads or os.cpu_count() or 2
+        self.repacked = choose_repack(self.path, threads)
+        with weights_repacked(self.repacked):
+            self._llama: Any = SnapshotLlama(
+                model_path=str(self.path), n_ctx=self.n_ctx, n_threads=threads, verbose=False
+            )
 
     def chat(
         self,
