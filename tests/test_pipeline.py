@@ -909,6 +909,11 @@ def test_places_in_china_are_entities_by_their_english_names() -> None:
             "The Hunan Daily reports from Xuzhou.",
         ),
         ("Here is the translation:\nWe will win.", "We will win."),
+        (  # an abbreviation's period doubled at the sentence's end (WMT21 1427); "..." stays
+            "It is similar to Greenland Holdings Corp.. In December 2019, it waited...",
+            "It is similar to Greenland Holdings Corp. In December 2019, it waited...",
+        ),
+        ("Co.. Ltd.. and so on.. then", "Co. Ltd. and so on. then"),
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:

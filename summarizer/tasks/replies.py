@@ -41,6 +41,9 @@ _NOTE = re.compile(
 # local model's WMT21 replies, where the echo even passed the number check it quoted.
 _FEEDBACK_ECHO = re.compile(r"previous translation|had these problems", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:english|translation|english translation)\s*[:：]\s*", re.IGNORECASE)
+# An abbreviation's period and the sentence's written both ("Corp.. In December", seen in the
+# local model's WMT21 replies); an ellipsis ("...") is three and stays.
+_DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?=\s|$)")
 
 
 def _unwrapped_lines(blocks: list[str]) -> list[str]:
@@ -77,4 +80,4 @@ def clean_plain_reply(reply: str) -> str:
     text = _LABEL.sub("", "\n\n".join(blocks)).strip()
     if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
         text = text[1:-1].strip()
-    return text
+    return _DOUBLED_STOP.sub(".", text)
