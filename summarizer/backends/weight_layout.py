@@ -3,17 +3,18 @@
 Where the CPU has AVX2, llama.cpp copies Q4_K weights at load time into an interleaved layout
 for its own matrix kernels (its "extra buffer types", CPU_REPACK), unless told not to. Which
 layout reads prompts faster depends on the CPU. On the Intel Xeon (Sapphire Rapids, 2 cores) of
-the twenty-sixth session the weights as stored read 85 to 98 prompt tokens/s against 65 to 70
+the twenty-sixth session the weights as stored read 85 to 112 prompt tokens/s against 65 to 84
 repacked, and wrote at the same rate either way (about 11 tokens/s); a cold brief of the README
 example took 261 s instead of 307 s (``benchmarks/bench_brief.py``, the same run). The project's
 AMD EPYC machines ran only the repacked layout.
 
 So the first load on a machine reads a short prompt both ways (two loads of the weights, about
-ten seconds in all) and keeps the faster layout; the answer is written beside the weights, for
-this CPU, llama-cpp-python version and thread count, and read on every later load. The stored
-layout is kept unless the other reads at least ``MARGIN`` times as fast, so noise cannot flip a
-machine's replies from one layout to the other. The two layouts compute in a different order,
-so greedy replies differ in places between them, as between two builds.
+six seconds in all on that Xeon) and keeps the faster layout: the weights as stored only when
+they read at least ``MARGIN`` times as fast, so llama.cpp's default stays where the two are
+close. The answer is written beside the weights, for this CPU, llama-cpp-python version and
+thread count, and read on every later load without measuring again, so a machine's replies do
+not flip between layouts from one run to the next. The two layouts compute in a different
+order, so greedy replies differ in places between them, as between two builds.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def choose_repack(weights: Path, n_threads: int, measure: Measure = read_rate) -
         stored = json.loads(record.read_text())
         if {key: stored.get(key) for key in here} == here:
             return bool(stored["repack"])
-    log.info("measuring llama.cpp's weight layouts on this CPU (once, about ten seconds)")
+    log.info("measuring llama.cpp's weight layouts on this CPU (once, a few seconds)")
     repacked = measure(weights, True, n_threads)
     plain = measure(weights, False, n_threads)
     repack = plain < repacked * MARGIN
