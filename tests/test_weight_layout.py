@@ -72,8 +72,17 @@ def test_another_thread_count_or_machine_is_measured_again(weights: Path) -> Non
     assert choose_repack(weights, 4, rates) is False and len(rates.measured) == 2
 
 
-def test_a_damaged_record_is_measured_again(weights: Path) -> None:
-    record_path(weights).write_text("{not json")
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "{not json",
+        "[1, 2]",
+        json.dumps({"machine": "__here__", "n_threads": 2}),  # no answer in it
+        json.dumps({"machine": "__here__", "n_threads": 2, "repack": "yes"}),
+    ],
+)
+def test_a_damaged_record_is_measured_again(weights: Path, damaged: str) -> None:
+    record_path(weights).write_text(damaged.replace("__here__", machine()))
     rates = Rates(60.0, 90.0)
     assert choose_repack(weights, 2, rates) is False and len(rates.measured) == 2
     assert json.loads(record_path(weights).read_text())["repack"] is False

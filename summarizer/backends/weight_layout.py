@@ -122,7 +122,11 @@ def choose_repack(weights: Path, n_threads: int, measure: Measure = read_rate) -
     record = record_path(weights)
     with contextlib.suppress(OSError, ValueError):
         stored = json.loads(record.read_text())
-        if {key: stored.get(key) for key in here} == here:
+        if (
+            isinstance(stored, dict)
+            and {key: stored.get(key) for key in here} == here
+            and isinstance(stored.get("repack"), bool)
+        ):
             return bool(stored["repack"])
     log.info("measuring llama.cpp's weight layouts on this CPU (once, a few seconds)")
     repacked = measure(weights, True, n_threads)
