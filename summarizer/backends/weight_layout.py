@@ -3,7 +3,7 @@
 Where the CPU has AVX2, llama.cpp copies Q4_K weights at load time into an interleaved layout
 for its own matrix kernels (its "extra buffer types", CPU_REPACK), unless told not to. Which
 layout reads prompts faster depends on the CPU. On the Intel Xeon (Sapphire Rapids, 2 cores) of
-the twenty-sixth session the weights as stored read 85 to 112 prompt tokens/s against 65 to 84
+the twenty-sixth session the weights as stored read 76 to 112 prompt tokens/s against 63 to 84
 repacked, and wrote at the same rate either way (about 11 tokens/s); a cold brief of the README
 example took 261 s instead of 307 s (``benchmarks/bench_brief.py``, the same run). The project's
 AMD EPYC machines ran only the repacked layout.
