@@ -228,3 +228,5 @@ def test_the_model_loads_in_the_layout_measured_for_this_machine(local_settings:
     assert stored["machine"] == machine()
     assert stored["read_repacked"] > 0 and stored["read_plain"] > 0
     assert local.repacked is stored["repack"]
+    # What llama.cpp was given when the weights loaded, not only what was decided.
+    assert local._llama.model_params.use_extra_bufts is stored["repack"]

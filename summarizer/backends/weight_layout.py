@@ -133,10 +133,12 @@ def choose_repack(weights: Path, n_threads: int, measure: Measure = read_rate) -
     plain = measure(weights, False, n_threads)
     repack = plain < repacked * MARGIN
     answer = {**here, "repack": repack, "read_repacked": repacked, "read_plain": plain}
+    partial = record.with_name(f"{record.name}.{os.getpid()}.tmp")
     try:
-        partial = record.with_name(f"{record.name}.{os.getpid()}.tmp")
         partial.write_text(json.dumps(answer, indent=1))
         partial.replace(record)
     except OSError as exc:  # a read-only cache: measure again next time
         log.warning("could not store the weight layout choice in %s: %s", record, exc)
+        with contextlib.suppress(OSError):
+            partial.unlink()
     return repack
