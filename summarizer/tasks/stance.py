@@ -53,6 +53,10 @@ report the model called "critical" under every prompt above) and for a label who
 evidence sentence reads as a report (``reads_as_reports``: the injection case). Seeds 4 → 6 of 6
 (both rules were set on them); NLPCC macro-F1 0.408 → 0.488, one post set right and one wrong
 (evals/runs/news-report, evals/runs/report-neutral).
+
+Twenty-seventh session: the model's rationale keeps a reason only when the article's English has
+most of its words (``grounding.support``); the local model made up reasons the article never
+gives.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ from summarizer.grounding.opinion import (
     rank_opinions,
     reads_as_news_report,
 )
+from summarizer.grounding.support import article_stems, supported_rationale
 from summarizer.prompts import render
 from summarizer.schemas import (
     SENTENCE_END,
@@ -370,6 +375,13 @@ def label_stance(
     if not SENTENCE_END.search(rationale):
         rationale, note = _ended_rationale(rationale)
         warnings.append(f"stance: {note}")
+    if draft is labelled.value:  # the model's own rationale, not the one code set with a label
+        words = article_stems([p.text for p in english] + [title or "", chosen_target])
+        rationale, dropped = supported_rationale(rationale, words)
+        warnings += [
+            f"stance: rationale reason dropped, most of its words are not in the article: {d!r}"
+            for d in dropped
+        ]
     return Stance(
         # A given target is fixed: the model (or text inside the article) cannot change it.
         target=chosen_target,
