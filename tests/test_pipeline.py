@@ -192,6 +192,54 @@ def test_a_reask_that_echoes_the_source_does_not_replace_the_english() -> None:
     assert len(fake.history) > 1  # the re-ask and the samples were asked, and none was kept
 
 
+def test_a_reask_that_says_back_its_problems_is_no_translation() -> None:
+    """WMT21 1916 on the local model: the re-ask's reply repeated the problems it was shown. It
+    named the glossary name, the date and the place the checks asked for, so it passed them and
+    shipped as the translation."""
+    article = article_from_text("7月25日，英伟达的销售额增长了25%。", name="t")
+    dropped = "On July 25, sales grew 25%."  # the name dropped
+    fixed = "On July 25, NVIDIA's sales grew 25%."
+    echo = (
+        "英伟达 should be rendered as 'NVIDIA': the source names NVIDIA and the English leaves it "
+        "out. On July 25, 25%."
+    )
+
+    def replies(request: Request) -> str:
+        shown = "had these problems" in request.messages[-1]["content"]
+        return echo if shown and request.temperature == 0 else fixed if shown else dropped
+
+    fake = FakeBackend(responder=replies)
+    result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
+    assert result.paragraphs[0].text == fixed and all(c.passed for c in result.checks)
+    assert [(r.temperature, r.seed) for r in fake.history[:3]] == [(0, 0), (0, 0), (0.4, 1)]
+
+
+def test_repeated_problems_are_told_from_a_translation_that_names_what_they_name() -> None:
+    from summarizer.tasks.replies import repeats_problems
+
+    problems = [
+        "中央广播电视总台 should be rendered as 'China Media Group': the source names China Media "
+        "Group and the English leaves it out",
+        "July 25 (7月25日) from the source is missing",
+    ]
+    echo = (
+        "The Chinese Broadcasting Corporation (CBC) should be rendered as 'China Media Group': the "
+        "source names China Media Group and the English leaves it out; July 25 (July 25th) from "
+        "the source is missing."
+    )
+    english = (
+        "On July 25, a multimedia campaign organized by China Media Group and the Ministry of "
+        "Agriculture set out from Xuzhou."
+    )
+    assert repeats_problems(echo, problems)
+    assert not repeats_problems(english, problems)
+    assert not repeats_problems(echo, [])
+    # What a problem quotes, a good reply may say.
+    looped = ["the English says 'Taiwanese makers such as Wistron, Hon Hai' 2 times: it repeats"]
+    fixed = "Taiwanese makers such as Wistron, Hon Hai and Quanta also supply NVIDIA."
+    assert not repeats_problems(fixed, looped)
+
+
 def test_clean_translation_passes_checks() -> None:
     article = article_from_text("黄仁勋说，销售额增长了25%。", name="t")
     good = json.dumps(
@@ -589,6 +637,19 @@ def test_a_rationale_cut_inside_its_first_sentence_is_ended_by_code(
     assert any(w.startswith(f"stance: {note}") for w in stance.warnings)
 
 
+def test_a_rationale_reason_the_articles_words_do_not_support_is_dropped() -> None:
+    """The local model's rationale of the README example gave reasons the article never speaks
+    of; code keeps the label's clause and drops them, with a warning that quotes them."""
+    article = load_article(seed("004"))
+    invented = "arguing that it violates international law and threatens employment."
+    rationale = f"The article reports Beijing's curbs on Nvidia's H20 orders, {invented}"
+    fake = FakeBackend(replies=[_stance_reply([("q", "p1")], label="neutral", rationale=rationale)])
+    stance = label_stance(article, article.paragraphs, fake, model="fake", target="x")
+    assert stance.rationale == "The article reports Beijing's curbs on Nvidia's H20 orders."
+    assert any(w.startswith("stance: rationale reason dropped") and invented in w
+               for w in stance.warnings)  # fmt: skip
+
+
 def test_without_a_target_the_model_names_one() -> None:
     article = load_article(seed("002"))
     label = _stance_reply([("q", "p1")], label="supportive", target="Beijing's curbs on H20")
@@ -914,6 +975,9 @@ def test_places_in_china_are_entities_by_their_english_names() -> None:
             "It is similar to Greenland Holdings Corp. In December 2019, it waited...",
         ),
         ("Co.. Ltd.. and so on.. then", "Co. Ltd. and so on. then"),
+        # only the announcement, and nothing translated (a WMT21 re-ask, 1916)
+        ("Here is the accurate English translation:", ""),
+        ("The translation of the given paragraph into English is as follows:", ""),
     ],
 )
 def test_plain_replies_are_cleaned(reply: str, expected: str) -> None:

@@ -5,6 +5,7 @@ an echoed prompt refused."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _FENCE = re.compile(r"^```[a-z]*\n?|\n?```$")
 _PROMPT_MARKERS = (
@@ -72,6 +73,8 @@ def clean_plain_reply(reply: str) -> str:
         return ""
     text = "\n".join(line for line in text.splitlines() if not _FEEDBACK_ECHO.search(line)).strip()
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) == 1 and _PREAMBLE.match(blocks[0]):
+        return ""  # only the announcement ("Here is the accurate English translation:")
     if len(blocks) > 1 and _PREAMBLE.match(blocks[0]):
         blocks = blocks[1:]
     while len(blocks) > 1 and _NOTE.match(blocks[-1]):
@@ -81,3 +84,26 @@ def clean_plain_reply(reply: str) -> str:
     if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
         text = text[1:-1].strip()
     return _DOUBLED_STOP.sub(".", text)
+
+
+ECHO_WORDS = 6  # words in a row that a reply shares with the problems it was shown
+# What a problem quotes (a name as it should be written, a phrase the English repeats): a good
+# translation may well say it, so only the problem's own wording counts as said back.
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)}
+
+
+def repeats_problems(reply: str, problems: Sequence[str]) -> bool:
+    """Whether ``reply`` says back the problems a re-ask showed it (``ECHO_WORDS`` words in a row
+    of them) instead of translating. Seen on WMT21 (line 1916) on the local model: "The Chinese
+    Broadcasting Corporation (CBC) should be rendered as 'China Media Group': the source names
+    China Media Group and the English leaves it out; July 25 (July 25th) from the source is
+    missing; ...". It names the name, the date and the place the checks asked for, so it passed
+    them and shipped as the translation. What the problems quote is left out: told that it
+    repeats "Taiwanese makers such as Wistron, Hon Hai and Quanta", a good reply says it once."""
+    wording = _QUOTED.sub(" ", " ".join(problems))
+    return bool(problems) and bool(_word_runs(reply) & _word_runs(wording))

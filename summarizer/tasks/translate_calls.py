@@ -26,7 +26,7 @@ from summarizer.structured.reask import (
 from summarizer.tasks.common import embed_safely
 from summarizer.tasks.consensus import SAMPLE_TEMPERATURE, most_agreed
 from summarizer.tasks.options import Mode
-from summarizer.tasks.replies import clean_plain_reply
+from summarizer.tasks.replies import clean_plain_reply, repeats_problems
 from summarizer.tasks.translate_repair import RepairLog, wrong_facts
 
 # v2 (two worked examples) measured: chrF++ 43.1 vs 43.2 on 100 WMT21 segments
@@ -183,16 +183,19 @@ def _translate_plain(
             text=embed_safely(text),
             problems=problems or [],
         )
-    english = ""
+    english, echoed = "", False
     for attempt in range(run.max_reasks + 1):
         heat = temperature if seed else 0.0 if attempt == 0 else 0.4
         english = _plain_reply(run, prompt, text, heat, seed + attempt)
+        if english and repeats_problems(english, problems or ()):
+            english, echoed = "", True
         if english:
             run.reasks += attempt
             break
     if not english:
+        reason = "the reply repeats the problems" if echoed else "empty reply"
         raise ParseError(
-            f"{prompt.ref} on {run.model}: empty translation for {key}", reason="empty reply"
+            f"{prompt.ref} on {run.model}: no translation for {key} ({reason})", reason=reason
         )
     if problems or seed or run.candidates == 1:
         return english
