@@ -87,7 +87,13 @@ def piece_key(piece: Piece) -> str:
     return piece.id if piece.part == 0 else f"{piece.id}.{piece.part}"
 
 
-def _expect_ids(expected: list[str]) -> Callable[[TranslationDraft], None]:
+def _expect_ids(
+    expected: list[str], problems: Sequence[str] = ()
+) -> Callable[[TranslationDraft], None]:
+    """The reply's checks before any other: one translation per id, in order, none empty, and,
+    in a re-ask, none that says the ``problems`` back instead of translating (``replies.
+    repeats_problems``; the plain-text path treats such a reply as none)."""
+
     def validate(draft: TranslationDraft) -> None:
         got = [item.id for item in draft.paragraphs]
         if got != expected:
@@ -98,6 +104,12 @@ def _expect_ids(expected: list[str]) -> Callable[[TranslationDraft], None]:
         empty = [item.id for item in draft.paragraphs if not item.english.strip()]
         if empty:
             raise ValueError(f"empty translation for {', '.join(empty)}")
+        echoes = [item.id for item in draft.paragraphs if repeats_problems(item.english, problems)]
+        if echoes:
+            raise ValueError(
+                f"the English of {', '.join(echoes)} repeats the problems instead of translating: "
+                "reply with the translation alone"
+            )
 
     return validate
 
@@ -134,7 +146,7 @@ def _translate_items(
             model=run.model,
             max_reasks=0 if seed else run.max_reasks,
             max_tokens=max_tokens,
-            validate=_expect_ids(expected),
+            validate=_expect_ids(expected, problems or ()),
             temperature=temperature if seed else 0.0,
             seed=seed,
         )
