@@ -20,12 +20,12 @@ from summarizer.schemas import Article, OverviewDraft, Summary, Translation
 from summarizer.tasks.brief import make_brief
 from summarizer.tasks.options import PipelineOptions
 from summarizer.tasks.sentences import NumberedSentence, number_sentences
-from summarizer.tasks.stance import (
+from summarizer.tasks.stance import RULE_CONFIDENCE, SHORTLIST, label_stance
+from summarizer.tasks.stance_label import (
+    FALLBACK_QUOTES,
     LABEL_LEDE,
     LABEL_OPINIONS,
-    RULE_CONFIDENCE,
-    SHORTLIST,
-    label_stance,
+    RATIONALE_CHARS,
     read_label,
 )
 from summarizer.tasks.summarize import summarize
@@ -212,6 +212,27 @@ def test_a_reask_that_says_back_its_problems_is_no_translation() -> None:
     result = translate(article, fake, model="fake", options=PipelineOptions(mode="paragraphs"))
     assert result.paragraphs[0].text == fixed and all(c.passed for c in result.checks)
     assert [(r.temperature, r.seed) for r in fake.history[:3]] == [(0, 0), (0, 0), (0.4, 1)]
+
+
+def test_a_json_reask_that_says_back_its_problems_is_asked_again() -> None:
+    """The same echo on the JSON path a hosted model takes: the reply is valid JSON with the right
+    ids, so only the check tells it from a translation, and the re-ask says why."""
+    article = article_from_text("7月25日，英伟达的销售额增长了25%。", name="t")
+
+    def reply(english: str) -> str:
+        return json.dumps({"paragraphs": [{"id": "p1", "english": english}]})
+
+    dropped = "On July 25, sales grew 25%."
+    echo = (
+        "英伟达 should be rendered as 'NVIDIA': the source names NVIDIA and the English leaves it "
+        "out. On July 25, 25%."
+    )
+    fixed = "On July 25, NVIDIA's sales grew 25%."
+    fake = FakeBackend(replies=[reply(dropped), reply(echo), reply(fixed)])
+    result = translate(article, fake, model="fake")
+    assert result.paragraphs[0].text == fixed and all(c.passed for c in result.checks)
+    assert len(fake.history) == 3
+    assert "repeats the problems" in fake.history[2].messages[-1]["content"]
 
 
 def test_repeated_problems_are_told_from_a_translation_that_names_what_they_name() -> None:
@@ -485,6 +506,19 @@ def test_the_label_reads_a_short_text_whole() -> None:
     read_label(article.paragraphs, fake, model="fake", target="x")
     shown = fake.history[0].messages[-1]["content"]
     assert all(f'<p id="{p.id}">{p.text}</p>' in shown for p in article.paragraphs)
+
+
+def test_the_label_reply_is_held_to_what_the_brief_uses() -> None:
+    """A local model's grammar stops the rationale at RATIONALE_CHARS and the quotes after one;
+    the schema validated after is StanceDraft's own, so a longer reply still parses."""
+    article = article_from_text("Shenzhen bans e-bikes.\n\nThe ban is absurd.", name="post")
+    long_reply = _stance_reply([("The ban is absurd.", "p2"), ("bans e-bikes", "p1")])
+    fake = FakeBackend(replies=[long_reply])
+    labelled = read_label(article.paragraphs, fake, model="fake", target="x")
+    sent = fake.history[0].schema or {}
+    assert sent["properties"]["rationale"]["maxLength"] == RATIONALE_CHARS < 700
+    assert sent["properties"]["evidence"]["maxItems"] == FALLBACK_QUOTES == 1
+    assert len(labelled.value.evidence) == 2
 
 
 def test_when_no_sentence_is_chosen_the_models_real_quotes_are_kept() -> None:

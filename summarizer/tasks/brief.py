@@ -9,7 +9,8 @@ from summarizer.backends.base import Backend
 from summarizer.schemas import Article, Brief, Paragraph, RunMeta, Translation
 from summarizer.tasks.common import OnEvent, Progress, no_events, no_progress
 from summarizer.tasks.options import PipelineOptions
-from summarizer.tasks.stance import label_stance, read_label
+from summarizer.tasks.stance import label_stance
+from summarizer.tasks.stance_label import read_label
 from summarizer.tasks.summarize import summarize
 from summarizer.tasks.translate import translate
 

@@ -10,46 +10,12 @@ author's judgement (``grounding.opinion``), sent as the allowed ids of the reply
 to pick any sentence (stance_evidence@v2), the local model took the first three or four, the
 news a commentary opens with.
 
-Measured on the 25 NLPCC development posts and the six seed cases with the local model (eval runs
-in evals/runs/): stance@v1 0.40 macro-F1 on NLPCC and 4 of 6 on the seeds. Three designs that
-asked for less at a time did not beat it: stance@v3 (sentences for and against, label derived by
-code) 0.39 on NLPCC; stance@v4 (the label alone from the Chinese text, five readings voting) 0.36
-on NLPCC and 2 of 6 on the seeds (it called articles against US export controls "supportive",
-reading their support for China's response); a three-label variant 0.28. At n = 25 the intervals
-are about ±0.2. The same label prompt with the article first and numbered, as the summary,
-key-point and evidence steps now show it (stance@v2, seventh session), scored 0.29 on NLPCC
-against 0.36 for stance@v1 in the same run, calling more posts critical; so the label keeps its
-own prompt and is asked first, and only the evidence shares the article view. Asking for the
-quotes and the rationale before the label (stance@v5, eighth session, the template kept in
-evals/runs/stance-v5/) was worse again: 2 of 6 on the seeds (two commentaries against US export
-controls called supportive) and NLPCC accuracy 0.36, macro-F1 0.354, against 4 of 6 and 0.48,
-0.357 for stance@v1 on the same English.
-
-An eleventh-session study outside the harness (149 other posts of the NLPCC 2016 Task A gold set,
-none of the 25, stratified 60/60/29; the label read as the likeliest of the label tokens, which
-is what greedy constrained decoding picks) found no prompt form that lifts the local model past
-about 0.49 macro-F1: stance@v1 on the Chinese 0.39 (it almost never says neutral), eight short
-label-only forms (Chinese or English instructions, with or without four hand-written examples,
-JSON or one word, yes/no) 0.35 to 0.49, intervals about ±0.08. Calibrating on an empty post
-("N/A") made the four forms it was tried on worse. The wording moves the model's prior between
-labels more than the post does (one form answered "none" 92 times, a close variant 3 times).
-Removing each target's mean prior over its posts gains 0.00 to 0.14 by form, which a single
-brief cannot do; a per-post prior from the post's words shuffled gained 0.04. On the English of
-the same posts (translate_plain@v1), stance@v1 scored 0.375 (0.357 on the 25 in the harness)
-and the label in the shared article view (stance@v2, which would save the label's own reading
-of the article, about 40 s of a local brief) 0.312, never neutral: paired bootstrap +0.06
-[-0.01, +0.13] for stance@v1. So the label step was left as it is.
-
-Fourteenth session: asking for the kind of text first (stance@v6, "genre" the reply's first
-field, with "a news report is neutral unless its author's own words take a side"; template in
-evals/runs/stance-genre/) changed no seed label (seed004, a news report, still "critical", and
-the model called it "analysis"; the injection case it called a "news report" and still
-"supportive") and lowered NLPCC from 0.400 to 0.372 macro-F1 (accuracy 0.56 to 0.48) against
-stance@v1 in the same session (evals/runs/stance-genre-before). Not kept.
+How the label prompt was chosen (stance@v1 against seven other designs) is in
+``tasks.stance_label``.
 
 Twentieth session: code sets the label to neutral, with the model's label in a warning, for an
 article that reads as a news report (``grounding.opinion.reads_as_news_report``: seed004, the
-report the model called "critical" under every prompt above) and for a label whose every
+report the model called "critical" under every label prompt tried) and for a label whose every
 evidence sentence reads as a report (``reads_as_reports``: the injection case). Seeds 4 → 6 of 6
 (both rules were set on them); NLPCC macro-F1 0.408 → 0.488, one post set right and one wrong
 (evals/runs/news-report, evals/runs/report-neutral).
@@ -101,16 +67,13 @@ from summarizer.tasks.sentences import (
     check_ids,
     choice_schema,
     chosen,
-    number_sentences,
 )
+from summarizer.tasks.stance_label import read_label
 from summarizer.tasks.summarize import fit_paragraphs
 
-PROMPT_VERSION = 1
 EVIDENCE_PROMPT_VERSION = 3
 MAX_EVIDENCE = 3
 SHORTLIST = 8  # sentences offered as evidence, the likeliest opinions by code
-LABEL_LEDE = 2  # sentences of a long article's opening the label reads (``label_view``)
-LABEL_OPINIONS = 12  # and the sentences that read most as opinion
 RULE_CONFIDENCE = 0.5  # the confidence of a label code sets (``_set_neutral``)
 _SIDE = {"supportive": "for", "critical": "against", "mixed": "both for and against"}
 
@@ -265,56 +228,6 @@ def _ended_rationale(rationale: str) -> tuple[str, str]:
         tail = " ".join(rationale.split()[-5:])
         return clause, f"rationale cut by code to its leading clause (it stopped at '…{tail}')"
     return marked_cut(rationale), "rationale stopped mid-sentence; marked as cut"
-
-
-def label_view(shown: list[dict[str, str]]) -> list[dict[str, str]]:
-    """What the label reads of a long article: its opening (``LABEL_LEDE`` sentences: what it is
-    about) and the ``LABEL_OPINIONS`` sentences that read most as its author's judgement
-    (``grounding.opinion``), in the article's order under their paragraph ids; a shorter text
-    whole. The label is in those sentences, and the rest is reading time: on the README example
-    the label read 1,850 prompt tokens, nearly a fifth of a cold brief's model time.
-
-    Measured on the seeds with the local model (twenty-fourth session, outside the harness):
-    stance@v1 gave every one of the six cases the same label on this view as on the whole
-    article (the rules of code then set two of them neutral, as before); the NLPCC posts, at most
-    eight sentences, are shown whole, so their labels cannot change."""
-    sentences = number_sentences(shown, limit=None)
-    if len(sentences) <= LABEL_LEDE + LABEL_OPINIONS:
-        return shown
-    kept = set(range(LABEL_LEDE))
-    kept |= set(rank_opinions([s.plain for s in sentences], LABEL_OPINIONS))
-    grouped: dict[str, list[str]] = {}
-    for index, sentence in enumerate(sentences):
-        if index in kept:
-            grouped.setdefault(sentence.paragraph, []).append(sentence.text)
-    return [{"id": pid, "text": " ".join(texts)} for pid, texts in grouped.items()]
-
-
-def read_label(
-    english: list[Paragraph],
-    backend: Backend,
-    *,
-    model: str,
-    target: str | None = None,
-    max_reasks: int = 2,
-) -> Structured[StanceDraft]:
-    """The stance label, confidence and rationale from one call on the English (stance@v1), of
-    which a long article shows its opening and its opinions (``label_view``).
-
-    The brief asks it before the summary: stance@v1 shows the article its own way, and the steps
-    after it (summary, key points, evidence) share theirs, so llama.cpp reads that once.
-    """
-    paragraphs, _ = fit_paragraphs(english)
-    shown, _ = prompt_paragraphs(paragraphs)
-    prompt = render(
-        "stance",
-        version=PROMPT_VERSION,
-        target=embed_safely(target) if target else None,
-        paragraphs=label_view(shown),
-    )
-    return complete_structured(
-        backend, prompt, StanceDraft, model=model, max_reasks=max_reasks, max_tokens=600
-    )
 
 
 def label_stance(
