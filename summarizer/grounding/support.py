@@ -53,7 +53,7 @@ article author writer text piece post commentary report reader tone stance argue
 state statement say note point highlight emphasize emphasise stress suggest describe criticize
 criticise critical critic criticism support supportive favor favour oppose neutral mixed express
 view believe think mention provide overall present use evidence example portray depict show
-reflect call consider regard phrase word language term quote tone clear explicit direct strong
+reflect call consider regard phrase word language term quote clear explicit direct strong
 opinion sentiment negative positive attitude concern enthusiasm sarcasm sarcastic irony ironic
 approval disapproval justify
 """
